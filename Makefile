@@ -1,0 +1,39 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install unit integration e2e fault bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## Start every API and worker on embedded defaults (or on IOP_MONGO_URL / IOP_AMQP_URL); Ctrl-C stops all.
+run: install
+	$(BIN)/python -m shared.embedded.supervisor
+
+## The whole suite: unit, integration, end-to-end and fault tiers.
+test: install
+	$(BIN)/python -m pytest tests
+
+unit: install
+	$(BIN)/python -m pytest tests/unit
+
+integration: install
+	$(BIN)/python -m pytest tests/integration
+
+e2e: install
+	$(BIN)/python -m pytest tests/e2e
+
+fault: install
+	$(BIN)/python -m pytest tests/fault
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,1 @@
+"""Aftercare's HTTP API: one blueprint per resource."""

@@ -1,0 +1,190 @@
+"""Case-management tasks: their kinds, their life cycle and the history every move leaves behind.
+
+A task is a plain dict, as the storage layer keeps it:
+``{id, kind, owner_role, due_date, status, assignee, source, created_at, completed_at, history}``.
+The functions here never mutate the task they are given; they return an updated copy.
+"""
+from copy import deepcopy
+from datetime import date, datetime, timedelta
+
+from shared.business_days import BusinessCalendar
+from shared.errors import Invalid, StateMachine
+
+# Made by a plan template when an enrollment ends.
+PLAN_TASK_KINDS = (
+    "follow_up_appointment",
+    "step_down_referral",
+    "relapse_prevention_plan",
+    "medication_handoff",
+    "outreach",
+)
+# Raised by events and sweeps during or after the program.
+EVENT_TASK_KINDS = (
+    "safety_screening",  # intake.risk.flagged: C-SSRS and a safety plan, the same day
+    "prescriber_review",  # medication.side_effect.reported with a severe side effect
+    "re_referral",  # a referral was declined
+    "referral_follow_up",  # a referral was not accepted in time
+    "follow_up_escalation",  # the follow-up visit was not attended by its due date
+)
+TASK_KINDS = PLAN_TASK_KINDS + EVENT_TASK_KINDS
+
+STATUSES = ("open", "assigned", "completed", "cancelled")
+# Statuses in which a task still asks something of someone (lists, overdue sweeps).
+ACTIVE_STATUSES = frozenset({"open", "assigned"})
+
+MACHINE = StateMachine(
+    "task",
+    {
+        "open": {"assigned", "completed", "cancelled"},
+        "assigned": {"completed", "open", "cancelled"},
+        "completed": {"open"},
+        "cancelled": {"open"},
+    },
+)
+
+# Owner and due rule of the tasks that events raise. Safety-critical ones fall due the same
+# calendar day: risk does not wait for a business day. Data, so that a site may replace it.
+FOLLOW_ON_TASKS = {
+    "outreach": {"owner_role": "case_manager", "due": {"calendar_days": 0}},
+    "safety_screening": {
+        "owner_role": "clinician",
+        "due": {"calendar_days": 0},
+        "content": {
+            "steps": [
+                {"key": "c_ssrs", "title": "Columbia Suicide Severity Rating Scale (C-SSRS) screening"},
+                {"key": "safety_plan", "title": "Safety plan written or reviewed with the patient"},
+            ],
+            "crisis_line": "988",
+        },
+    },
+    "prescriber_review": {"owner_role": "prescriber", "due": {"calendar_days": 0}},
+    "re_referral": {"owner_role": "case_manager", "due": {"business_days": 2}},
+    "referral_follow_up": {"owner_role": "case_manager", "due": {"business_days": 1}},
+    # Business days 0: today when the site is open, else its next open day.
+    "follow_up_escalation": {"owner_role": "case_manager", "due": {"business_days": 0}},
+}
+
+DUE_RULE_KEYS = ("calendar_days", "business_days")
+
+
+def due_rule_errors(rule) -> list[str]:
+    """What is wrong with a due rule such as ``{"business_days": 2}``; empty when it is sound."""
+    if not isinstance(rule, dict) or len(rule) != 1 or next(iter(rule)) not in DUE_RULE_KEYS:
+        return ["must have exactly one of 'calendar_days' or 'business_days'"]
+    count = next(iter(rule.values()))
+    # bool is an int in Python; True days is a typo, not a count.
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        return ["the number of days must be a whole number of 0 or more"]
+    return []
+
+
+def due_date(rule: dict, start: date, calendar: BusinessCalendar) -> date:
+    """The date a due rule gives when counted from ``start`` (a discharge, an event's day)."""
+    errors = due_rule_errors(rule)
+    if errors:
+        raise Invalid({"due": errors})
+    if "calendar_days" in rule:
+        return start + timedelta(days=rule["calendar_days"])
+    return calendar.add_business_days(start, rule["business_days"])
+
+
+def new_task(kind: str, due_date: date, owner_role: str, new_id, now: datetime, source=None) -> dict:
+    """A fresh open task. ``new_id`` is a callable that makes an id; ``source`` says what raised
+    it (e.g. ``{"event_type": ..., "event_id": ...}``) and is stored as given. ``now`` may be
+    None only for plan tasks whose creation the plan itself records."""
+    errors = {}
+    if kind not in TASK_KINDS:
+        errors["kind"] = [f"must be one of {', '.join(TASK_KINDS)}"]
+    if not isinstance(owner_role, str) or not owner_role:
+        errors["owner_role"] = ["must be a non-empty role name"]
+    if isinstance(due_date, datetime) or not isinstance(due_date, date):
+        errors["due_date"] = ["must be a date"]
+    if errors:
+        raise Invalid(errors)
+    if now is not None:
+        _require_aware(now)
+    return {
+        "id": new_id(),
+        "kind": kind,
+        "owner_role": owner_role,
+        "due_date": due_date,
+        "status": "open",
+        "assignee": None,
+        "source": source,
+        "created_at": now,
+        "completed_at": None,
+        "history": [],
+    }
+
+
+def follow_on_task(kind: str, today: date, calendar: BusinessCalendar, new_id, now: datetime, source=None) -> dict:
+    """A task raised by an event, with the owner and due date that FOLLOW_ON_TASKS gives its kind."""
+    if kind not in FOLLOW_ON_TASKS:
+        raise Invalid({"kind": [f"must be one of {', '.join(FOLLOW_ON_TASKS)}"]})
+    rule = FOLLOW_ON_TASKS[kind]
+    task = new_task(kind, due_date(rule["due"], today, calendar), rule["owner_role"], new_id, now, source)
+    if "content" in rule:
+        task["content"] = deepcopy(rule["content"])
+    return task
+
+
+def assign(task: dict, assignee: str, now: datetime, actor: str) -> dict:
+    """Give an open task to one person; ``assignee`` is a staff id, never a name."""
+    if not isinstance(assignee, str) or not assignee:
+        raise Invalid({"assignee": ["must be a non-empty staff id"]})
+    updated = _move(task, "assigned", now, actor, note=None)
+    updated["assignee"] = assignee
+    # Kept in the entry so the audit shows who held the task, even after it changes hands.
+    updated["history"][-1]["assignee"] = assignee
+    return updated
+
+
+def complete(task: dict, now: datetime, actor: str, note: str | None = None) -> dict:
+    updated = _move(task, "completed", now, actor, note)
+    updated["completed_at"] = now
+    return updated
+
+
+def cancel(task: dict, now: datetime, actor: str, reason: str) -> dict:
+    """Withdraw a task nobody needs to do any more; the reason is required for the audit."""
+    _require_text("reason", reason)
+    return _move(task, "cancelled", now, actor, reason)
+
+
+def reopen(task: dict, now: datetime, actor: str, reason: str) -> dict:
+    """Put a task back in the open pool: a completed or cancelled one, or an assigned one that
+    its assignee hands back. Open means unassigned, so the assignee is cleared."""
+    _require_text("reason", reason)
+    updated = _move(task, "open", now, actor, reason)
+    updated["assignee"] = None
+    updated["completed_at"] = None
+    return updated
+
+
+def is_overdue(task: dict, today: date) -> bool:
+    """Still active after the day it was due (a task is on time all through its due date)."""
+    return task["status"] in ACTIVE_STATUSES and today > task["due_date"]
+
+
+def _move(task: dict, to: str, now: datetime, actor: str, note: str | None) -> dict:
+    _require_aware(now)
+    _require_text("actor", actor)
+    MACHINE.check(task["status"], to)
+    updated = deepcopy(task)
+    entry = {"at": now, "by": actor, "from": task["status"], "to": to}
+    if note is not None:
+        entry["note"] = note
+    updated["status"] = to
+    updated["history"].append(entry)
+    return updated
+
+
+def _require_text(field: str, value) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid({field: ["is required"]})
+
+
+def _require_aware(now: datetime) -> None:
+    # Instants travel as ISO 8601 with an offset; a naive one would be read in the wrong zone.
+    if not isinstance(now, datetime) or now.tzinfo is None:
+        raise ValueError("now must be a timezone-aware datetime")

@@ -1,0 +1,1 @@
+"""Intake's HTTP API: one blueprint per resource."""

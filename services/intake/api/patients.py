@@ -1,0 +1,94 @@
+"""Patients: registration, demographics, lookup by MRN or name prefix."""
+import re
+import uuid
+from datetime import datetime, timezone
+
+from flask import current_app
+from flask_smorest import Blueprint
+from pymongo.errors import DuplicateKeyError
+
+from services.intake.api.schemas import Patient, PatientCreate, PatientQuery, PatientUpdate
+from services.intake.store import PATIENTS
+from shared.errors import Conflict, NotFound
+from shared.http.auth import current_principal, current_site_id
+from shared.http.fields import stored
+from shared.http.pagination import page_of
+from shared.http.request_context import correlation_id
+from shared.outbox import insert_with_events, modify
+
+blp = Blueprint("patients", __name__, url_prefix="/v1/patients", description="Patients of the caller's site.")
+
+
+def _patients():
+    return current_app.extensions["iop"].db[PATIENTS]
+
+
+def find_patient(patient_id: str) -> dict:
+    patient = _patients().find_one({"_id": patient_id, "site_id": current_site_id()})
+    if patient is None:
+        raise NotFound(f"No patient {patient_id} at this site.")
+    return patient
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(PatientCreate)
+@blp.response(201, Patient)
+@blp.alt_response(409, description="The MRN is already used at this site.")
+def register_patient(fields):
+    """Register a patient (emits intake.patient.registered)."""
+    context = current_app.extensions["iop"]
+    site_id, now = current_site_id(), datetime.now(timezone.utc)
+    patient_id = str(uuid.uuid4())
+    document = {
+        "_id": patient_id,
+        "site_id": site_id,
+        **fields,
+        "birth_date": stored(fields["birth_date"]),
+        "family_name_folded": fields["family_name"].casefold(),
+        "created_at": now,
+        "created_by": current_principal().label,
+    }
+    event = context.event("intake.patient.registered", {"patient_id": patient_id},
+                          site_id=site_id, correlation_id=correlation_id())
+    try:
+        return insert_with_events(_patients(), document, [event])
+    except DuplicateKeyError:
+        raise Conflict(f"MRN {fields['mrn']} is already registered at this site.") from None
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(PatientQuery, location="query")
+@blp.response(200, Patient(many=True))
+@blp.paginate()
+def list_patients(query, pagination_parameters):
+    """List the site's patients, optionally by exact MRN or family-name prefix."""
+    selector = {"site_id": current_site_id()}
+    if "mrn" in query:
+        selector["mrn"] = query["mrn"]
+    if "name" in query:
+        selector["family_name_folded"] = {"$regex": "^" + re.escape(query["name"].casefold())}
+    return page_of(_patients(), selector, [("family_name_folded", 1), ("_id", 1)], pagination_parameters)
+
+
+@blp.route("/<patient_id>", methods=["GET"])
+@blp.response(200, Patient)
+def get_patient(patient_id):
+    """One patient of the caller's site (another site's patient is a 404)."""
+    return find_patient(patient_id)
+
+
+@blp.route("/<patient_id>", methods=["PATCH"])
+@blp.arguments(PatientUpdate)
+@blp.response(200, Patient)
+def update_patient(changes, patient_id):
+    """Update demographics; the MRN stays unique at the site."""
+    find_patient(patient_id)
+    if "birth_date" in changes:
+        changes["birth_date"] = stored(changes["birth_date"])
+    if "family_name" in changes:
+        changes["family_name_folded"] = changes["family_name"].casefold()
+    changes["updated_at"] = datetime.now(timezone.utc)
+    try:
+        return modify(_patients(), {"_id": patient_id, "site_id": current_site_id()}, lambda patient: (changes, []))
+    except DuplicateKeyError:
+        raise Conflict(f"MRN {changes['mrn']} is already registered at this site.") from None

@@ -1,0 +1,163 @@
+"""Enrollments: admitting a patient to a program for a planned length, and discharging them.
+
+    active -> completed     (outcome "completed")
+    active -> discharged    (any other outcome)
+
+Both ends are final: a second discharge is a 409, and a patient who returns is a new enrollment.
+
+Decisions:
+- ``planned_end_date`` is the last day of the program, inclusive: 8 weeks from Monday
+  2025-01-06 end on Sunday 2025-03-02 (start + 8*7 - 1 days), so scheduling generates sessions
+  from start_date to planned_end_date inclusive and gets exactly 8 weeks.
+- Order of checks, everywhere: the request's own fields (422), then the enrollment's state
+  (409), then rules that compare the request with the stored enrollment (422). This matches
+  an HTTP layer that validates the body before it loads the resource.
+- Every program accepts 4 to 26 weeks; bounds are per program so that one can differ.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from shared.errors import Conflict, Invalid, StateMachine
+
+MIN_WEEKS = 4
+MAX_WEEKS = 26
+
+
+@dataclass(frozen=True)
+class Program:
+    code: str
+    name: str
+    kind: str  # "mental_health" or "substance_use"; substance use records fall under 42 CFR Part 2
+    population: str  # "adult" or "adolescent"
+    default_weeks: int
+    level_of_care: str  # ASAM level
+    min_weekly_hours: int  # below this a week's schedule is worth a warning
+    max_weekly_hours: int
+    min_weeks: int = MIN_WEEKS
+    max_weeks: int = MAX_WEEKS
+
+
+PROGRAMS: dict[str, Program] = {
+    p.code: p
+    for p in (
+        Program("mh-adult", "Adult mental health IOP", "mental_health", "adult",
+                default_weeks=8, level_of_care="2.1", min_weekly_hours=9, max_weekly_hours=19),
+        Program("sud-adult", "Adult substance use IOP", "substance_use", "adult",
+                default_weeks=12, level_of_care="2.1", min_weekly_hours=9, max_weekly_hours=19),
+        Program("adolescent", "Adolescent IOP", "mental_health", "adolescent",
+                default_weeks=10, level_of_care="2.1", min_weekly_hours=6, max_weekly_hours=19),
+    )
+}
+PROGRAM_CODES: tuple[str, ...] = tuple(PROGRAMS)
+
+ACTIVE = "active"
+COMPLETED = "completed"
+DISCHARGED = "discharged"
+STATUSES: tuple[str, ...] = (ACTIVE, COMPLETED, DISCHARGED)
+ENROLLMENT_MACHINE = StateMachine("enrollment", {ACTIVE: {COMPLETED, DISCHARGED}})
+
+OUTCOMES: tuple[str, ...] = ("completed", "against_advice", "administrative", "transferred", "other")
+
+EVENT_ADMITTED = "intake.enrollment.admitted"
+EVENT_COMPLETED = "intake.enrollment.completed"
+EVENT_DISCHARGED = "intake.enrollment.discharged"
+
+
+@dataclass(frozen=True)
+class EnrollmentPlan:
+    program: str
+    start_date: date
+    planned_weeks: int
+    planned_end_date: date
+    status: str = ACTIVE
+
+
+def get_program(program_code: Any) -> Program:
+    program = PROGRAMS.get(program_code) if isinstance(program_code, str) else None
+    if program is None:
+        raise Invalid({"program": [f"must be one of: {', '.join(PROGRAM_CODES)}"]})
+    return program
+
+
+def _check_weeks(weeks: Any, min_weeks: int, max_weeks: int) -> None:
+    # bool is an int to Python, not a length of treatment.
+    if not isinstance(weeks, int) or isinstance(weeks, bool):
+        raise Invalid({"planned_weeks": ["must be an integer"]})
+    if not min_weeks <= weeks <= max_weeks:
+        raise Invalid({"planned_weeks": [f"must be between {min_weeks} and {max_weeks}"]})
+
+
+def planned_end_date(start_date: date, planned_weeks: int) -> date:
+    """The last day of the program (inclusive): start + weeks*7 - 1 day."""
+    if planned_weeks < 1:
+        raise ValueError("planned_weeks must be at least 1")
+    return start_date + timedelta(days=planned_weeks * 7 - 1)
+
+
+def plan_enrollment(program_code: str, start_date: date, planned_weeks: int | None = None) -> EnrollmentPlan:
+    """Validate an admission; ``planned_weeks`` defaults to the program's usual length."""
+    program = get_program(program_code)
+    weeks = program.default_weeks if planned_weeks is None else planned_weeks
+    _check_weeks(weeks, program.min_weeks, program.max_weeks)
+    return EnrollmentPlan(program.code, start_date, weeks, planned_end_date(start_date, weeks))
+
+
+def _check_outcome(outcome: Any) -> None:
+    if outcome not in OUTCOMES:
+        raise Invalid({"outcome": [f"must be one of: {', '.join(OUTCOMES)}"]})
+
+
+def status_after_discharge(outcome: str) -> str:
+    _check_outcome(outcome)
+    return COMPLETED if outcome == "completed" else DISCHARGED
+
+
+def event_type_for_outcome(outcome: str) -> str:
+    _check_outcome(outcome)
+    return EVENT_COMPLETED if outcome == "completed" else EVENT_DISCHARGED
+
+
+def check_discharge(status: str, start_date: date, discharge_date: date, outcome: str) -> str:
+    """Check a discharge and return the enrollment's new status.
+
+    ``Invalid`` ({"outcome": ...}) for an unknown outcome; ``IllegalTransition`` (409) when
+    the enrollment is no longer active, e.g. a second discharge; ``Invalid``
+    ({"discharge_date": ...}) for a discharge before the start. Discharging on the start day
+    is allowed (a patient can leave on day one).
+    """
+    new_status = status_after_discharge(outcome)
+    ENROLLMENT_MACHINE.check(status, new_status)
+    if discharge_date < start_date:
+        raise Invalid({"discharge_date": [f"must not be before the start date {start_date.isoformat()}"]})
+    return new_status
+
+
+def change_planned_length(
+    status: str,
+    start_date: date,
+    new_weeks: int,
+    today: date,
+    program_code: str | None = None,
+) -> date:
+    """Check a new planned length and return the new planned end date.
+
+    Bounds are the program's when ``program_code`` is given, else 4 to 26 weeks.
+    ``Invalid`` ({"planned_weeks": ...}) for a non-integer or out-of-bounds length;
+    ``Conflict`` (409) when the enrollment is not active; ``Invalid`` ({"planned_weeks": ...})
+    when the new end would already be in the past (ending today is allowed), because sessions
+    that have already happened cannot be un-planned.
+    """
+    if program_code is None:
+        _check_weeks(new_weeks, MIN_WEEKS, MAX_WEEKS)
+    else:
+        program = get_program(program_code)
+        _check_weeks(new_weeks, program.min_weeks, program.max_weeks)
+    if status != ACTIVE:
+        raise Conflict(f"Only an active enrollment can change its planned length; this one is '{status}'.")
+    new_end = planned_end_date(start_date, new_weeks)
+    if new_end < today:
+        raise Invalid({"planned_weeks": [
+            f"the new planned end date {new_end.isoformat()} is before today {today.isoformat()}"
+        ]})
+    return new_end

@@ -1,0 +1,33 @@
+"""Intake's collections and their indexes. Intake owns patients, assessments, enrollments and referrals."""
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+PATIENTS = "patients"
+ASSESSMENTS = "assessments"
+ENROLLMENTS = "enrollments"
+REFERRALS = "referrals"
+
+# Collections whose documents carry an outbox for the relay.
+OUTBOX_COLLECTIONS = [PATIENTS, ASSESSMENTS, ENROLLMENTS, REFERRALS]
+
+INDEXES = {
+    PATIENTS: [
+        IndexModel([("site_id", ASCENDING), ("mrn", ASCENDING)], unique=True, name="one_mrn_per_site"),
+        IndexModel([("site_id", ASCENDING), ("family_name_folded", ASCENDING)]),
+        IndexModel([("outbox_pending", ASCENDING)]),
+    ],
+    ASSESSMENTS: [
+        IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING), ("administered_at", DESCENDING)]),
+        IndexModel([("outbox_pending", ASCENDING)]),
+    ],
+    ENROLLMENTS: [
+        # Present only while active, so a patient has at most one active enrollment per program.
+        IndexModel([("active_slot", ASCENDING)], unique=True, sparse=True, name="one_active_enrollment_per_program"),
+        IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING)]),
+        IndexModel([("site_id", ASCENDING), ("status", ASCENDING), ("program", ASCENDING)]),
+        IndexModel([("outbox_pending", ASCENDING)]),
+    ],
+    REFERRALS: [
+        IndexModel([("site_id", ASCENDING), ("status", ASCENDING)]),
+        IndexModel([("outbox_pending", ASCENDING)]),
+    ],
+}

@@ -1,0 +1,1 @@
+"""Medication's HTTP API: one blueprint per resource."""

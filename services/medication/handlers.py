@@ -1,0 +1,2 @@
+"""Events medication consumes, each mapped to one handler ``handler(event, context)``."""
+HANDLERS: dict = {}

@@ -1,0 +1,1 @@
+"""Scheduling's HTTP API: one blueprint per resource."""

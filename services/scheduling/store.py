@@ -1,0 +1,4 @@
+"""Scheduling's collections and their indexes."""
+OUTBOX_COLLECTIONS: list[str] = []
+
+INDEXES: dict = {}

@@ -1,0 +1,38 @@
+"""The embedded MongoDB stand-in: the nx-27017 wire-protocol server, storing into SQLite under ./var.
+
+It is not MongoDB. The project keeps to constructs both accept; where they differ (README, "The
+database stand-in") the code follows MongoDB's documented semantics.
+"""
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+EMBEDDED_MONGO_PORT = 27817
+EMBEDDED_MONGO_URL = f"mongodb://127.0.0.1:{EMBEDDED_MONGO_PORT}"
+
+
+def start_stand_in(data_dir: Path, port: int = EMBEDDED_MONGO_PORT, log_file: Path | None = None) -> subprocess.Popen:
+    """Start the stand-in on 127.0.0.1:port and wait until it accepts connections."""
+    folder = Path(data_dir) / "mongo"
+    folder.mkdir(parents=True, exist_ok=True)
+    log = Path(log_file or folder / "server.log")
+    command = [
+        sys.executable, "-m", "shared.embedded.mongo_server",
+        "--data-dir", str(folder), "--host", "127.0.0.1", "--port", str(port),
+        "--log-file", str(log), "--pid-file", str(folder / "server.pid"),
+    ]
+    with open(log, "ab") as log_stream:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log_stream)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the MongoDB stand-in exited with code {process.returncode}; see {log}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"the MongoDB stand-in did not listen on port {port} within 20 s; see {log}")

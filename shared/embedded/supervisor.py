@@ -1,0 +1,94 @@
+"""``make run``: every API and worker in the foreground; Ctrl-C stops all of it.
+
+With IOP_MONGO_URL unset it starts the MongoDB stand-in (data in IOP_DATA_DIR, default ./var);
+with IOP_AMQP_URL unset the workers share kombu's filesystem transport under the same folder.
+A process that dies is started again, so one crash does not stop the others.
+"""
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from shared.config import load_settings
+from shared.embedded.mongo import EMBEDDED_MONGO_URL, start_stand_in
+from shared.logging_setup import configure_logging
+from shared.sites import load_sites
+
+log = logging.getLogger("supervisor")
+
+SERVICES = ("intake", "scheduling", "medication", "aftercare")
+RESTART_DELAY_SECONDS = 2
+
+
+def commands(port: int, api_workers: int) -> dict[str, list[str]]:
+    python = sys.executable
+    procs = {
+        "gateway": [python, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(api_workers),
+                    "--graceful-timeout", "10", "shared.embedded.gateway:create_gateway()"],
+    }
+    for service in SERVICES:
+        procs[f"{service}-worker"] = [python, "-m", f"services.{service}.worker"]
+    return procs
+
+
+def main() -> int:
+    configure_logging("supervisor")
+    settings = load_settings()
+    load_sites(settings.sites_file)  # fail fast, with the reason, on a broken sites file
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    stand_in = None
+    if settings.mongo_url is None:
+        stand_in = start_stand_in(settings.data_dir)
+        env["IOP_MONGO_URL"] = EMBEDDED_MONGO_URL
+        log.info("MongoDB stand-in on %s, data in %s", EMBEDDED_MONGO_URL, settings.data_dir / "mongo")
+    if settings.amqp_url is None:
+        log.info("embedded broker (kombu filesystem transport) in %s", settings.data_dir / "broker")
+    if settings.sites_file == load_settings({}).sites_file:
+        log.info("demo sites file in use: keys are listed in the README")
+
+    stopping = False
+
+    def stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+    specs = commands(settings.http_port, int(env.get("IOP_API_WORKERS", "2")))
+    running = {name: subprocess.Popen(argv, env=env) for name, argv in specs.items()}
+    log.info("serving http://127.0.0.1:%d (intake, scheduling, medication, aftercare); Ctrl-C stops", settings.http_port)
+    try:
+        while not stopping:
+            time.sleep(0.5)
+            for name, process in list(running.items()):
+                if process.poll() is not None and not stopping:
+                    log.warning("%s exited with %s; starting it again in %ds", name, process.returncode, RESTART_DELAY_SECONDS)
+                    time.sleep(RESTART_DELAY_SECONDS)
+                    running[name] = subprocess.Popen(specs[name], env=env)
+    finally:
+        log.info("stopping")
+        for process in running.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process in running.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if stand_in is not None:
+            stand_in.terminate()
+            try:
+                stand_in.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                stand_in.kill()
+        log.info("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

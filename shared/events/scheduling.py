@@ -1,0 +1,61 @@
+"""Payloads of the events the scheduling service publishes."""
+from marshmallow import Schema, fields
+
+from shared.events._fields import code, identifier
+from shared.events.registry import event_schema
+
+
+@event_schema("scheduling.schedule.created")
+class ScheduleCreated(Schema):
+    enrollment_id = identifier(required=True)
+    patient_id = identifier(required=True)
+    group_id = identifier(load_default=None, allow_none=True)
+    session_count = fields.Integer(required=True)
+    waitlisted = fields.Boolean(required=True)
+    first_session_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    last_session_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+@event_schema("scheduling.attendance.recorded")
+class AttendanceRecorded(Schema):
+    session_id = identifier(required=True)
+    enrollment_id = identifier(required=True)
+    patient_id = identifier(required=True)
+    status = code(required=True)
+
+
+@event_schema("scheduling.absence.escalated")
+class AbsenceEscalated(Schema):
+    enrollment_id = identifier(required=True)
+    patient_id = identifier(required=True)
+    consecutive_absences = fields.Integer(required=True)
+    last_session_id = identifier(required=True)
+
+
+@event_schema("scheduling.sessions.cancelled")
+class SessionsCancelled(Schema):
+    enrollment_id = identifier(required=True)
+    patient_id = identifier(required=True)
+    cancelled_count = fields.Integer(required=True)
+    reason = code(required=True)
+
+
+@event_schema("scheduling.appointment.booked")
+class AppointmentBooked(Schema):
+    appointment_id = identifier(required=True)
+    patient_id = identifier(required=True)
+    enrollment_id = identifier(load_default=None, allow_none=True)
+    kind = code(required=True)
+    starts_at = fields.AwareDateTime(required=True)
+    # True when no slot fitted the 7-day window and the earliest later one was booked.
+    late = fields.Boolean(load_default=False)
+
+
+@event_schema("scheduling.appointment.attended")
+class AppointmentAttended(Schema):
+    appointment_id = identifier(required=True)
+    patient_id = identifier(required=True)
+    enrollment_id = identifier(load_default=None, allow_none=True)
+    kind = code(required=True)
+    status = code(required=True)  # attended or no_show
+    starts_at = fields.AwareDateTime(required=True)

@@ -1,0 +1,8 @@
+"""Paging a MongoDB query for flask-smorest's ``@blp.paginate()`` (``page``, ``page_size``, ``X-Pagination`` header)."""
+from pymongo.collection import Collection
+
+
+def page_of(collection: Collection, query: dict, sort: list[tuple[str, int]], pagination_parameters) -> list[dict]:
+    pagination_parameters.item_count = collection.count_documents(query)
+    cursor = collection.find(query).sort(sort).skip(pagination_parameters.first_item).limit(pagination_parameters.page_size)
+    return list(cursor)

@@ -1,0 +1,80 @@
+"""The app factory every service API is built with, so that each service is only its domain.
+
+Routes live under ``/v1`` plus ``/healthz``, ``/readyz``, ``/openapi.json`` and ``/docs``; the
+service prefix (``/intake`` ...) comes from where the app is mounted: the embedded gateway's
+dispatcher, or ``SCRIPT_NAME`` under gunicorn behind the docker-compose gateway.
+"""
+from flask import Flask
+from flask_smorest import Api, Blueprint
+
+from shared.context import ServiceContext
+from shared.http import audit, idempotency
+from shared.http.auth import install_authentication
+from shared.http.health import install_health
+from shared.http.problems import from_http_exception, register_problem_handlers
+from shared.http.request_context import install_request_id
+from shared.logging_setup import configure_logging
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+}
+
+
+class ServiceApi(Api):
+    """flask-smorest's Api, answering every HTTP error as problem+json."""
+
+    def handle_http_exception(self, error):
+        return from_http_exception(error)
+
+
+def create_service_app(
+    context: ServiceContext,
+    title: str,
+    description: str,
+    blueprints: list[Blueprint],
+    config: dict | None = None,
+) -> Flask:
+    configure_logging("api")
+    context.indexes = {**context.indexes, **idempotency.INDEXES, **audit.INDEXES}
+    app = Flask(context.service)
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "servers": [{"url": f"/{context.service}"}],
+            "security": [{"siteKey": []}],
+            "components": {
+                "securitySchemes": {"siteKey": {"type": "http", "scheme": "bearer",
+                                                "description": "A site's clinician key, or an operator key for operations endpoints."}},
+            },
+        },
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(config or {})
+    app.extensions["iop"] = context
+
+    install_request_id(app)
+    install_authentication(app)
+    idempotency.install_idempotency(app)
+    audit.install_audit(app)
+    install_health(app)
+
+    api = ServiceApi(app)
+    api.spec.components.schema("Problem", PROBLEM_SCHEMA)
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    register_problem_handlers(app)
+    return app

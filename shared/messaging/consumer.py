@@ -1,0 +1,155 @@
+"""The consumer every worker runs: idempotent, ack-after-write, never dropping a message.
+
+- Ack only after the handler's writes and the inbox record are acknowledged by the database.
+- The inbox (unique on event id) skips events already handled; handlers are still written to be
+  idempotent by natural key, because a crash can fall between their write and the inbox record.
+- A handler exception never ends the loop: the message is requeued, and after ``delivery_limit``
+  attempts it is published to the service's dead-letter queue (explicitly, so that the embedded
+  transport behaves like RabbitMQ; the quorum queue's own delivery limit is the backstop).
+- An undecodable message (bad JSON, pickle, an envelope or payload that fails its schema) goes
+  straight to the dead-letter queue; kombu's default would ack it, which is silent loss.
+- ``hooks`` (the outbox relay, timed sweeps) run between deliveries on this same thread.
+"""
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from kombu import Connection
+from kombu.mixins import ConsumerMixin
+from marshmallow import ValidationError
+from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
+
+from shared.events import Event, UnknownEvent, load_event
+from shared.messaging.publisher import EventPublisher
+from shared.messaging.topology import Topology
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Event], None]
+
+
+class EventConsumer(ConsumerMixin):
+    def __init__(
+        self,
+        connection: Connection,
+        topology: Topology,
+        service: str,
+        handlers: dict[str, Handler],
+        inbox: Collection,
+        publisher: EventPublisher,
+        hooks: list[Callable[[], None]] = (),
+        prefetch_count: int = 10,
+    ):
+        self.connection = connection
+        self.topology = topology
+        self.service = service
+        self.handlers = handlers
+        self.inbox = inbox
+        self.publisher = publisher
+        self.hooks = list(hooks)
+        self.prefetch_count = prefetch_count
+        self._local_attempts: dict[str, int] = {}
+
+    def get_consumers(self, Consumer, channel):
+        self.topology.declare(channel)
+        return [
+            Consumer(
+                queues=[self.topology.service_queue(self.service)],
+                callbacks=[self.on_message],
+                accept=["json"],
+                prefetch_count=self.prefetch_count,
+            )
+        ]
+
+    def on_connection_revived(self):
+        log.info("%s consumer connected", self.service)
+
+    def on_iteration(self):
+        for hook in self.hooks:
+            try:
+                hook()
+            except Exception:
+                log.exception("%s: %s failed; it runs again on the next iteration", self.service, getattr(hook, "name", hook))
+
+    def on_decode_error(self, message, exc):
+        self.dead_letter(message, f"undecodable body: {exc}")
+
+    def on_message(self, body, message):
+        try:
+            self._handle(body, message)
+        except Exception as exc:  # nothing may escape: an exception here would end run()
+            log.exception("%s: unexpected failure handling message %s", self.service, message.properties.get("message_id"))
+            self.retry_or_dead_letter(message, f"consumer failure: {exc!r}")
+
+    def _handle(self, body, message):
+        try:
+            event = load_event(body if isinstance(body, dict) else {})
+        except (ValidationError, UnknownEvent) as exc:
+            self.dead_letter(message, f"invalid event: {exc}")
+            return
+        handler = self.handlers.get(event.event_type)
+        if handler is None:
+            message.ack()
+            return
+        if self.inbox.find_one({"_id": event.event_id}, {"_id": 1}) is not None:
+            log.info("%s: %s %s already handled", self.service, event.event_type, event.event_id)
+            message.ack()
+            return
+        try:
+            handler(event)
+        except Exception as exc:
+            log.exception("%s: handler for %s failed on event %s", self.service, event.event_type, event.event_id)
+            self.retry_or_dead_letter(message, f"handler failed: {exc!r}")
+            return
+        try:
+            self.inbox.insert_one({
+                "_id": event.event_id,
+                "event_type": event.event_type,
+                "site_id": event.site_id,
+                "correlation_id": event.correlation_id,
+                "handled_at": datetime.now(timezone.utc),
+            })
+        except DuplicateKeyError:
+            pass  # a competing consumer handled the duplicate at the same moment
+        self._local_attempts.pop(event.event_id, None)
+        message.ack()
+
+    def retry_or_dead_letter(self, message, reason: str) -> None:
+        attempt = self._attempt_number(message)
+        if attempt >= self.topology.delivery_limit:
+            self.dead_letter(message, f"{reason} (after {attempt} attempts)")
+            return
+        time.sleep(min(0.2 * 2 ** attempt, 3))  # back off a little: a redelivery comes at once
+        message.requeue()
+
+    def _attempt_number(self, message) -> int:
+        headers = message.headers or {}
+        if "x-delivery-count" in headers:  # set by RabbitMQ quorum queues on redelivery
+            return int(headers["x-delivery-count"]) + 1
+        key = message.properties.get("message_id") or str(message.delivery_tag)
+        self._local_attempts[key] = self._local_attempts.get(key, 0) + 1
+        return self._local_attempts[key]
+
+    def dead_letter(self, message, reason: str) -> None:
+        body = message.body if isinstance(message.body, bytes) else str(message.body).encode()
+        headers = {
+            **(message.headers or {}),
+            "x-iop-dead-letter-reason": reason[:1000],
+            "x-iop-original-routing-key": message.delivery_info.get("routing_key", ""),
+            "x-iop-dead-lettered-at": datetime.now(timezone.utc).isoformat(),
+        }
+        try:
+            self.publisher.publish_raw(
+                self.topology.dead_letter_exchange, self.service, body,
+                message.content_type, message.content_encoding, headers,
+            )
+        except Exception:
+            # Not confirmed: keep the message where it is rather than lose it; it comes back later.
+            log.exception("%s: dead-lettering failed; message requeued", self.service)
+            time.sleep(1)
+            message.requeue()
+            return
+        log.error("%s: message dead-lettered: %s", self.service, reason[:200])
+        message.ack()

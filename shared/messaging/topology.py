@@ -1,0 +1,105 @@
+"""The one broker topology, declared from here by producers and consumers alike.
+
+- ``<ns>.events``: topic exchange; the routing key of an event is its ``event_type``.
+- ``<ns>.<service>.events``: each service's durable quorum queue, bound to the event types in
+  SUBSCRIPTIONS, with a delivery limit and dead-lettering to ``<ns>.dead-letter``.
+- ``<ns>.<service>.dead-letter``: where a service's undecodable or repeatedly failing messages
+  land, for operators to inspect and replay (``python -m shared.messaging.dead_letters``).
+- ``<ns>.journal``: a bounded copy of every event, so that an operator can follow one
+  ``correlation_id`` through every service, and so that every event type is routable
+  (publishes are ``mandatory``; an unroutable event is an error).
+"""
+from dataclasses import dataclass
+
+from kombu import Exchange, Queue, binding
+
+SERVICES = ("intake", "scheduling", "medication", "aftercare")
+
+# Which event types each service's worker consumes. A handler must exist for each (tests check).
+SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "intake": (),
+    "scheduling": (
+        "intake.enrollment.admitted",
+        "intake.enrollment.length_changed",
+        "intake.enrollment.completed",
+        "intake.enrollment.discharged",
+    ),
+    "medication": (
+        "intake.patient.registered",
+        "intake.enrollment.admitted",
+        "intake.enrollment.completed",
+        "intake.enrollment.discharged",
+    ),
+    "aftercare": (
+        "intake.enrollment.admitted",
+        "intake.enrollment.completed",
+        "intake.enrollment.discharged",
+        "intake.risk.flagged",
+        "scheduling.absence.escalated",
+        "scheduling.appointment.booked",
+        "scheduling.appointment.attended",
+        "medication.side_effect.reported",
+        "medication.reconciliation.completed",
+    ),
+}
+
+JOURNAL_MAX_LENGTH = 100_000
+
+
+@dataclass(frozen=True)
+class Topology:
+    namespace: str = "iop"
+    delivery_limit: int = 5
+
+    @property
+    def events_exchange(self) -> Exchange:
+        return Exchange(f"{self.namespace}.events", type="topic", durable=True)
+
+    @property
+    def dead_letter_exchange(self) -> Exchange:
+        return Exchange(f"{self.namespace}.dead-letter", type="direct", durable=True)
+
+    def service_queue(self, service: str) -> Queue:
+        return Queue(
+            f"{self.namespace}.{service}.events",
+            bindings=[binding(self.events_exchange, routing_key=event_type) for event_type in SUBSCRIPTIONS[service]],
+            durable=True,
+            queue_arguments={
+                "x-queue-type": "quorum",
+                "x-delivery-limit": self.delivery_limit,
+                "x-dead-letter-exchange": self.dead_letter_exchange.name,
+                "x-dead-letter-routing-key": service,
+            },
+        )
+
+    def dead_letter_queue(self, service: str) -> Queue:
+        return Queue(
+            f"{self.namespace}.{service}.dead-letter",
+            exchange=self.dead_letter_exchange,
+            routing_key=service,
+            durable=True,
+            queue_arguments={"x-queue-type": "quorum"},
+        )
+
+    @property
+    def journal_queue(self) -> Queue:
+        return Queue(
+            f"{self.namespace}.journal",
+            exchange=self.events_exchange,
+            routing_key="#",
+            durable=True,
+            queue_arguments={"x-queue-type": "quorum", "x-max-length": JOURNAL_MAX_LENGTH, "x-overflow": "drop-head"},
+        )
+
+    def all_queues(self) -> list[Queue]:
+        queues = [self.journal_queue]
+        for service in SERVICES:
+            queues += [self.service_queue(service), self.dead_letter_queue(service)]
+        return queues
+
+    def declare(self, channel) -> None:
+        """Declare every exchange, queue and binding. Idempotent; called once per connection."""
+        self.events_exchange(channel).declare()
+        self.dead_letter_exchange(channel).declare()
+        for queue in self.all_queues():
+            queue(channel).declare()

@@ -1,0 +1,221 @@
+"""Programs, planned lengths, discharge and the enrollment state machine."""
+from datetime import date
+
+import pytest
+
+from services.intake.domain.enrollments import (
+    ENROLLMENT_MACHINE,
+    OUTCOMES,
+    PROGRAMS,
+    STATUSES,
+    change_planned_length,
+    check_discharge,
+    event_type_for_outcome,
+    get_program,
+    plan_enrollment,
+    planned_end_date,
+    status_after_discharge,
+)
+from shared.errors import Conflict, IllegalTransition, Invalid
+
+MONDAY = date(2025, 1, 6)
+OTHER_OUTCOMES = ["against_advice", "administrative", "transferred", "other"]
+
+
+def _errors(call, *args, **kwargs):
+    with pytest.raises(Invalid) as caught:
+        call(*args, **kwargs)
+    return caught.value.errors
+
+
+# --- programs and planned length --------------------------------------------------------
+
+@pytest.mark.parametrize("code, weeks", [("mh-adult", 8), ("sud-adult", 12), ("adolescent", 10)])
+def test_each_program_has_its_default_length(code, weeks):
+    assert PROGRAMS[code].default_weeks == weeks
+
+
+@pytest.mark.parametrize("code", PROGRAMS)
+def test_every_program_accepts_4_to_26_weeks_at_level_2_1(code):
+    program = PROGRAMS[code]
+    assert (program.min_weeks, program.max_weeks, program.level_of_care) == (4, 26, "2.1")
+
+
+def test_adolescents_need_fewer_weekly_hours_than_adults():
+    assert (PROGRAMS["adolescent"].min_weekly_hours, PROGRAMS["mh-adult"].min_weekly_hours) == (6, 9)
+
+
+def test_an_unknown_program_is_invalid_on_the_program_field():
+    assert list(_errors(get_program, "php-adult")) == ["program"]
+
+
+def test_planned_end_is_the_last_day_of_the_last_week():
+    # 8 weeks from Monday 6 January end on Sunday 2 March (56 days, both ends included).
+    assert planned_end_date(MONDAY, 8) == date(2025, 3, 2)
+
+
+def test_a_one_week_program_ends_six_days_after_it_starts():
+    assert planned_end_date(MONDAY, 1) == date(2025, 1, 12)
+
+
+def test_planned_end_counts_the_leap_day():
+    # 5 Feb 2024 + 27 days: 24 days to 29 February, then 3 more.
+    assert planned_end_date(date(2024, 2, 5), 4) == date(2024, 3, 3)
+
+
+def test_planned_end_refuses_a_length_below_one_week():
+    with pytest.raises(ValueError):
+        planned_end_date(MONDAY, 0)
+
+
+def test_an_enrollment_without_a_length_gets_the_programs_default():
+    plan = plan_enrollment("sud-adult", MONDAY)
+    assert (plan.planned_weeks, plan.planned_end_date, plan.status) == (12, date(2025, 3, 30), "active")
+
+
+def test_an_enrollment_keeps_an_explicit_length():
+    assert plan_enrollment("mh-adult", MONDAY, planned_weeks=10).planned_weeks == 10
+
+
+@pytest.mark.parametrize("weeks", [4, 26])
+def test_an_enrollment_at_the_length_bounds_is_accepted(weeks):
+    assert plan_enrollment("mh-adult", MONDAY, weeks).planned_weeks == weeks
+
+
+@pytest.mark.parametrize("weeks", [3, 27, 0, -8])
+def test_an_enrollment_outside_the_length_bounds_is_invalid(weeks):
+    assert list(_errors(plan_enrollment, "mh-adult", MONDAY, weeks)) == ["planned_weeks"]
+
+
+@pytest.mark.parametrize("weeks", [8.0, "8", True])
+def test_a_non_integer_length_is_invalid(weeks):
+    assert _errors(plan_enrollment, "mh-adult", MONDAY, weeks) == {"planned_weeks": ["must be an integer"]}
+
+
+def test_an_enrollment_in_an_unknown_program_is_invalid():
+    assert list(_errors(plan_enrollment, "nope", MONDAY)) == ["program"]
+
+
+# --- the state machine ------------------------------------------------------------------
+
+@pytest.mark.parametrize("to", ["completed", "discharged"])
+def test_an_active_enrollment_can_end(to):
+    ENROLLMENT_MACHINE.check("active", to)
+
+
+@pytest.mark.parametrize(
+    "current, to",
+    [(a, b) for a in STATUSES for b in STATUSES if not (a == "active" and b != "active")],
+)
+def test_every_other_enrollment_move_is_illegal(current, to):
+    with pytest.raises(IllegalTransition):
+        ENROLLMENT_MACHINE.check(current, to)
+
+
+# --- discharge --------------------------------------------------------------------------
+
+def test_outcomes_are_the_contracts_five():
+    assert OUTCOMES == ("completed", "against_advice", "administrative", "transferred", "other")
+
+
+def test_a_completed_outcome_sets_status_completed():
+    assert status_after_discharge("completed") == "completed"
+
+
+@pytest.mark.parametrize("outcome", OTHER_OUTCOMES)
+def test_every_other_outcome_sets_status_discharged(outcome):
+    assert status_after_discharge(outcome) == "discharged"
+
+
+def test_a_completed_outcome_emits_the_completed_event():
+    assert event_type_for_outcome("completed") == "intake.enrollment.completed"
+
+
+@pytest.mark.parametrize("outcome", OTHER_OUTCOMES)
+def test_every_other_outcome_emits_the_discharged_event(outcome):
+    assert event_type_for_outcome(outcome) == "intake.enrollment.discharged"
+
+
+@pytest.mark.parametrize("call", [status_after_discharge, event_type_for_outcome])
+def test_an_unknown_outcome_is_invalid_on_the_outcome_field(call):
+    assert list(_errors(call, "graduated")) == ["outcome"]
+
+
+def test_discharging_an_active_enrollment_returns_its_new_status():
+    assert check_discharge("active", MONDAY, date(2025, 3, 2), "completed") == "completed"
+
+
+@pytest.mark.parametrize("outcome", OTHER_OUTCOMES)
+def test_an_early_discharge_returns_discharged(outcome):
+    assert check_discharge("active", MONDAY, date(2025, 1, 20), outcome) == "discharged"
+
+
+def test_a_discharge_on_the_start_day_is_allowed():
+    assert check_discharge("active", MONDAY, MONDAY, "against_advice") == "discharged"
+
+
+@pytest.mark.parametrize("status", ["completed", "discharged"])
+@pytest.mark.parametrize("outcome", OUTCOMES)
+def test_a_second_discharge_is_a_409(status, outcome):
+    with pytest.raises(IllegalTransition) as caught:
+        check_discharge(status, MONDAY, date(2025, 3, 2), outcome)
+    assert caught.value.status == 409
+
+
+def test_a_discharge_before_the_start_is_invalid_on_the_discharge_date_field():
+    errors = _errors(check_discharge, "active", MONDAY, date(2025, 1, 5), "completed")
+    assert list(errors) == ["discharge_date"]
+
+
+def test_a_discharge_with_an_unknown_outcome_is_invalid_on_the_outcome_field():
+    assert list(_errors(check_discharge, "active", MONDAY, date(2025, 2, 1), "graduated")) == ["outcome"]
+
+
+def test_an_unknown_outcome_is_reported_before_the_state_conflict():
+    assert list(_errors(check_discharge, "completed", MONDAY, date(2025, 2, 1), "graduated")) == ["outcome"]
+
+
+def test_a_second_discharge_is_reported_before_a_bad_date():
+    with pytest.raises(IllegalTransition):
+        check_discharge("discharged", MONDAY, date(2024, 12, 1), "other")
+
+
+# --- changing the planned length --------------------------------------------------------
+
+def test_lengthening_an_active_enrollment_returns_the_new_end():
+    assert change_planned_length("active", MONDAY, 12, today=date(2025, 2, 1)) == date(2025, 3, 30)
+
+
+def test_shortening_so_the_program_ends_today_is_allowed():
+    # 4 weeks from 6 January end on 2 February.
+    assert change_planned_length("active", MONDAY, 4, today=date(2025, 2, 2)) == date(2025, 2, 2)
+
+
+def test_shortening_so_the_program_ended_yesterday_is_invalid():
+    assert list(_errors(change_planned_length, "active", MONDAY, 4, date(2025, 2, 3))) == ["planned_weeks"]
+
+
+@pytest.mark.parametrize("weeks", [3, 27])
+def test_a_new_length_outside_4_to_26_weeks_is_invalid(weeks):
+    assert list(_errors(change_planned_length, "active", MONDAY, weeks, MONDAY)) == ["planned_weeks"]
+
+
+@pytest.mark.parametrize("weeks", [None, 8.5, "8", False])
+def test_a_non_integer_new_length_is_invalid(weeks):
+    errors = _errors(change_planned_length, "active", MONDAY, weeks, MONDAY)
+    assert errors == {"planned_weeks": ["must be an integer"]}
+
+
+def test_a_new_length_uses_the_named_programs_bounds():
+    assert change_planned_length("active", MONDAY, 26, MONDAY, program_code="sud-adult") == date(2025, 7, 6)
+
+
+def test_a_new_length_in_an_unknown_program_is_invalid():
+    assert list(_errors(change_planned_length, "active", MONDAY, 8, MONDAY, program_code="x")) == ["program"]
+
+
+@pytest.mark.parametrize("status", ["completed", "discharged"])
+def test_the_length_of_an_ended_enrollment_cannot_change(status):
+    with pytest.raises(Conflict) as caught:
+        change_planned_length(status, MONDAY, 10, today=MONDAY)
+    assert caught.value.status == 409

@@ -1,0 +1,106 @@
+"""The inbound referral state machine and its fields."""
+import pytest
+
+from services.intake.domain.referrals import (
+    SOURCES,
+    STATUSES,
+    URGENCIES,
+    check_referral_fields,
+    transition,
+)
+from shared.errors import IllegalTransition, Invalid
+
+LEGAL = [
+    ("received", "screening"),
+    ("screening", "accepted"),
+    ("accepted", "admitted"),
+]
+DECLINABLE = ["received", "screening", "accepted"]
+LEGAL_PAIRS = set(LEGAL) | {(s, "declined") for s in DECLINABLE}
+ILLEGAL = [(a, b) for a in STATUSES for b in STATUSES if (a, b) not in LEGAL_PAIRS]
+
+
+@pytest.mark.parametrize("current, to", LEGAL)
+def test_a_referral_moves_forward_one_step_at_a_time(current, to):
+    assert transition(current, to) == to
+
+
+@pytest.mark.parametrize("current", DECLINABLE)
+def test_a_referral_not_yet_admitted_can_be_declined_with_a_reason(current):
+    assert transition(current, "declined", reason="chose another program") == "declined"
+
+
+@pytest.mark.parametrize("current, to", ILLEGAL)
+def test_every_other_move_is_an_illegal_transition(current, to):
+    with pytest.raises(IllegalTransition) as caught:
+        transition(current, to, reason="any")
+    assert (caught.value.current, caught.value.requested, caught.value.status) == (current, to, 409)
+
+
+def test_skipping_screening_is_illegal():
+    with pytest.raises(IllegalTransition):
+        transition("received", "accepted")
+
+
+def test_admitted_is_final():
+    with pytest.raises(IllegalTransition):
+        transition("admitted", "declined", reason="changed mind")
+
+
+def test_declined_is_final():
+    with pytest.raises(IllegalTransition):
+        transition("declined", "received")
+
+
+@pytest.mark.parametrize("reason", [None, "", "   ", 42])
+def test_declining_without_a_reason_is_invalid_on_the_reason_field(reason):
+    with pytest.raises(Invalid) as caught:
+        transition("screening", "declined", reason=reason)
+    assert list(caught.value.errors) == ["reason"]
+
+
+def test_an_illegal_decline_is_a_conflict_even_without_a_reason():
+    with pytest.raises(IllegalTransition):
+        transition("admitted", "declined")
+
+
+@pytest.mark.parametrize("to", ["closed", "", None, "Screening"])
+def test_an_unknown_target_status_is_invalid_on_the_to_field(to):
+    with pytest.raises(Invalid) as caught:
+        transition("received", to)
+    assert list(caught.value.errors) == ["to"]
+
+
+def test_a_reason_on_a_forward_move_is_accepted():
+    assert transition("received", "screening", reason="called back") == "screening"
+
+
+def test_sources_and_urgencies_are_the_documented_codes():
+    assert (SOURCES, URGENCIES) == (
+        ("self", "primary_care", "hospital", "outpatient_provider", "court", "other"),
+        ("routine", "urgent", "emergent"),
+    )
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize("urgency", URGENCIES)
+def test_every_known_source_and_urgency_is_accepted(source, urgency):
+    assert check_referral_fields(source, urgency) is None
+
+
+def test_an_unknown_source_is_invalid_on_the_source_field():
+    with pytest.raises(Invalid) as caught:
+        check_referral_fields("police", "routine")
+    assert list(caught.value.errors) == ["source"]
+
+
+def test_an_unknown_urgency_is_invalid_on_the_urgency_field():
+    with pytest.raises(Invalid) as caught:
+        check_referral_fields("self", "asap")
+    assert list(caught.value.errors) == ["urgency"]
+
+
+def test_both_unknown_fields_are_reported_at_once():
+    with pytest.raises(Invalid) as caught:
+        check_referral_fields(None, None)
+    assert sorted(caught.value.errors) == ["source", "urgency"]

@@ -1,0 +1,145 @@
+"""Medication check-ins: validation, severe side effects, adherence rate."""
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from services.medication.domain.check_ins import adherence_rate, new_check_in, severe_side_effects
+from shared.errors import Invalid
+
+NOW = datetime(2025, 3, 3, 15, 0, tzinfo=timezone.utc)
+CLINICIAN = "mpls:front-end"
+
+
+def check_in_on(day: date, adherence: str) -> dict:
+    at = datetime(day.year, day.month, day.day, 12, 0, tzinfo=timezone.utc)
+    return new_check_in({"patient_id": "p-1", "adherence": adherence}, at, CLINICIAN)
+
+
+def errors_of(fields):
+    with pytest.raises(Invalid) as raised:
+        new_check_in(fields, NOW, CLINICIAN)
+    return raised.value.errors
+
+
+# --- recording ----------------------------------------------------------------
+
+def test_a_check_in_keeps_adherence_side_effects_and_instant():
+    check_in = new_check_in(
+        {"patient_id": "p-1", "adherence": "partial", "side_effects": [{"name": "nausea", "severity": "mild"}]},
+        NOW, CLINICIAN)
+
+    assert (check_in["adherence"], check_in["side_effects"], check_in["checked_in_at"]) == (
+        "partial", [{"name": "nausea", "severity": "mild"}], NOW)
+
+
+def test_side_effects_default_to_none_reported():
+    assert new_check_in({"patient_id": "p-1", "adherence": "taken"}, NOW, CLINICIAN)["side_effects"] == []
+
+
+def test_an_adherence_outside_the_list_is_refused():
+    assert list(errors_of({"patient_id": "p-1", "adherence": "sometimes"})) == ["adherence"]
+
+
+def test_a_check_in_without_a_patient_is_refused():
+    assert list(errors_of({"adherence": "taken"})) == ["patient_id"]
+
+
+def test_a_side_effect_severity_outside_the_list_is_refused_by_row():
+    errors = errors_of({"patient_id": "p-1", "adherence": "taken",
+                        "side_effects": [{"name": "nausea", "severity": "mild"},
+                                         {"name": "tremor", "severity": "awful"}]})
+
+    assert list(errors) == ["side_effects.1.severity"]
+
+
+def test_a_side_effect_without_a_name_is_refused():
+    errors = errors_of({"patient_id": "p-1", "adherence": "taken", "side_effects": [{"severity": "mild"}]})
+
+    assert list(errors) == ["side_effects.0.name"]
+
+
+def test_side_effects_that_are_not_a_list_are_refused():
+    errors = errors_of({"patient_id": "p-1", "adherence": "taken", "side_effects": "nausea"})
+
+    assert list(errors) == ["side_effects"]
+
+
+def test_an_unknown_check_in_field_is_refused():
+    assert errors_of({"patient_id": "p-1", "adherence": "taken", "mood": "ok"}) == {"mood": ["Unknown field."]}
+
+
+# --- severe side effects ------------------------------------------------------
+
+def test_only_severe_side_effects_are_picked_out_in_reported_order():
+    reported = [{"name": "nausea", "severity": "mild"}, {"name": "rash", "severity": "severe"},
+                {"name": "tremor", "severity": "moderate"}, {"name": "syncope", "severity": "severe"}]
+
+    assert [e["name"] for e in severe_side_effects(reported)] == ["rash", "syncope"]
+
+
+def test_no_side_effects_means_no_severe_ones():
+    assert severe_side_effects([]) == []
+
+
+# --- adherence rate -----------------------------------------------------------
+
+def test_the_rate_counts_a_partial_check_in_as_half_taken():
+    check_ins = [check_in_on(date(2025, 3, d), a) for d, a in [(1, "taken"), (2, "taken"), (3, "partial"), (4, "missed")]]
+
+    assert adherence_rate(check_ins, date(2025, 3, 1), date(2025, 3, 31))["rate"] == pytest.approx(2.5 / 4)
+
+
+def test_the_rate_reports_each_count():
+    check_ins = [check_in_on(date(2025, 3, d), a) for d, a in [(1, "taken"), (2, "partial"), (3, "missed"), (4, "missed")]]
+
+    summary = adherence_rate(check_ins, date(2025, 3, 1), date(2025, 3, 31))
+
+    assert {k: summary[k] for k in ("check_ins", "taken", "partial", "missed")} == {
+        "check_ins": 4, "taken": 1, "partial": 1, "missed": 2}
+
+
+def test_all_taken_gives_a_rate_of_one():
+    check_ins = [check_in_on(date(2025, 3, d), "taken") for d in (1, 2, 3)]
+
+    assert adherence_rate(check_ins, date(2025, 3, 1), date(2025, 3, 3))["rate"] == 1.0
+
+
+def test_all_missed_gives_a_rate_of_zero():
+    check_ins = [check_in_on(date(2025, 3, d), "missed") for d in (1, 2)]
+
+    assert adherence_rate(check_ins, date(2025, 3, 1), date(2025, 3, 3))["rate"] == 0.0
+
+
+def test_no_check_in_in_the_period_gives_no_rate_rather_than_zero():
+    summary = adherence_rate([check_in_on(date(2025, 2, 1), "taken")], date(2025, 3, 1), date(2025, 3, 31))
+
+    assert summary == {"check_ins": 0, "taken": 0, "partial": 0, "missed": 0, "rate": None}
+
+
+def test_the_period_includes_both_its_first_and_last_day():
+    check_ins = [check_in_on(date(2025, 3, d), "taken") for d in (1, 15)]
+
+    assert adherence_rate(check_ins, date(2025, 3, 1), date(2025, 3, 15))["check_ins"] == 2
+
+
+def test_check_ins_outside_the_period_are_left_out():
+    check_ins = [check_in_on(date(2025, 2, 28), "missed"), check_in_on(date(2025, 3, 2), "taken"),
+                 check_in_on(date(2025, 3, 16), "missed")]
+
+    assert adherence_rate(check_ins, date(2025, 3, 1), date(2025, 3, 15))["rate"] == 1.0
+
+
+def test_the_site_timezone_decides_which_day_a_check_in_falls_on():
+    # 03:00 UTC on 1 March is still the evening of 28 February in Minneapolis.
+    late = new_check_in({"patient_id": "p-1", "adherence": "taken"},
+                        datetime(2025, 3, 1, 3, 0, tzinfo=timezone.utc), CLINICIAN)
+
+    summary = adherence_rate([late], date(2025, 3, 1), date(2025, 3, 31), tz=ZoneInfo("America/Chicago"))
+
+    assert summary["check_ins"] == 0
+
+
+def test_a_period_that_ends_before_it_starts_is_a_programming_error():
+    with pytest.raises(ValueError):
+        adherence_rate([], date(2025, 3, 2), date(2025, 3, 1))
