@@ -43,8 +43,12 @@ def settings(mongo_url, namespace, tmp_path):
 
 @pytest.fixture
 def rabbit_settings(settings, amqp_url):
-    """The same settings on the real RabbitMQ."""
-    return replace(settings, amqp_url=amqp_url)
+    """The same settings on the real RabbitMQ; the test's exchanges and queues are deleted after it."""
+    from tests.workers import delete_topology
+
+    rabbit = replace(settings, amqp_url=amqp_url)
+    yield rabbit
+    delete_topology(rabbit)
 
 
 @pytest.fixture(scope="session")

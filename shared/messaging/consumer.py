@@ -11,6 +11,7 @@
 - ``hooks`` (the outbox relay, timed sweeps) run between deliveries on this same thread.
 """
 import logging
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -51,6 +52,7 @@ class EventConsumer(ConsumerMixin):
         self.hooks = list(hooks)
         self.prefetch_count = prefetch_count
         self._local_attempts: dict[str, int] = {}
+        self.consuming = threading.Event()  # set while subscribed to the queue
 
     def get_consumers(self, Consumer, channel):
         self.topology.declare(channel)
@@ -65,6 +67,12 @@ class EventConsumer(ConsumerMixin):
 
     def on_connection_revived(self):
         log.info("%s consumer connected", self.service)
+
+    def on_consume_ready(self, connection, channel, consumers, **kwargs):
+        self.consuming.set()
+
+    def on_consume_end(self, connection, channel):
+        self.consuming.clear()
 
     def on_iteration(self):
         for hook in self.hooks:

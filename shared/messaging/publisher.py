@@ -10,6 +10,7 @@ import time
 
 from amqp.exceptions import MessageNacked
 from kombu import Connection, Producer
+from kombu.exceptions import OperationalError
 
 from shared.messaging.topology import Topology
 
@@ -70,7 +71,7 @@ class EventPublisher:
                     confirm_timeout=self.confirm_timeout,
                     **publish_arguments,
                 )
-            except (MessageNacked, socket.timeout, TimeoutError, OSError,
+            except (MessageNacked, OperationalError, socket.timeout, TimeoutError, OSError,
                     *self._template.connection_errors, *self._template.channel_errors) as exc:
                 # After a timeout or a lost connection the channel's state is unknown: start afresh.
                 last_error = exc

@@ -1,0 +1,88 @@
+"""The whole system as processes (``python -m shared.embedded.supervisor``), driven over HTTP."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from tests.backends import free_port
+from tests.workers import wait_until
+
+ROOT = Path(__file__).resolve().parent.parent
+CLINICIAN = {"Authorization": "Bearer demo-mpls-clinician"}
+
+
+class System:
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None):
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.data_dir = data_dir
+        self.env = {**os.environ, "IOP_DATA_DIR": str(data_dir), "IOP_HTTP_PORT": str(self.port),
+                    "IOP_API_WORKERS": "1", **(env or {})}
+        for inherited in ("IOP_MONGO_URL", "IOP_AMQP_URL", "IOP_SITES_FILE"):
+            if inherited not in (env or {}):
+                self.env.pop(inherited, None)
+        self.process: subprocess.Popen | None = None
+        self.log = data_dir / "system.log"
+
+    def start(self) -> "System":
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen([sys.executable, "-m", "shared.embedded.supervisor"], cwd=ROOT,
+                                            env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        wait_until(self._all_ready, timeout=60, interval=0.3, message=f"system not ready (see {self.log})")
+        return self
+
+    def _all_ready(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"supervisor exited with {self.process.returncode}; see {self.log}")
+        try:
+            return all(requests.get(f"{self.base_url}/{service}/readyz", timeout=2).status_code == 200
+                       for service in ("intake", "scheduling", "medication", "aftercare"))
+        except requests.RequestException:
+            return False
+
+    def stop(self, sig=signal.SIGINT, timeout: float = 30) -> int:
+        if self.process is None or self.process.poll() is not None:
+            return self.process.returncode if self.process else 0
+        self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            for pid in self.children():
+                os.kill(pid, signal.SIGKILL)
+            self.process.kill()
+            raise
+
+    def children(self) -> list[int]:
+        """Process ids whose parent is the supervisor."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == self.process.pid:
+                    found.append(int(entry.name))
+        return found
+
+    def worker_pid(self, service: str) -> int:
+        for pid in self.children():
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if f"services.{service}.worker" in cmdline:
+                return pid
+        raise LookupError(f"no {service} worker running")
+
+    # -- HTTP helpers ---------------------------------------------------------------------------
+    def post(self, path: str, body: dict, headers: dict | None = None) -> requests.Response:
+        return requests.post(self.base_url + path, json=body, headers={**CLINICIAN, **(headers or {})}, timeout=10)
+
+    def get(self, path: str, headers: dict | None = None, **params) -> requests.Response:
+        return requests.get(self.base_url + path, params=params, headers=headers or CLINICIAN, timeout=10)
