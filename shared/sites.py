@@ -100,13 +100,14 @@ def load_sites(path: Path) -> Sites:
 
 
 def _parse_site(entry: dict) -> Site:
+    missing = [key for key in ("id", "name", "timezone") if key not in entry]
+    if missing:
+        raise SitesFileError(f"a site lacks {', '.join(missing)}")
+    site_id, name, timezone = entry["id"], entry["name"], entry["timezone"]
     try:
-        site_id, name, timezone = entry["id"], entry["name"], entry["timezone"]
         ZoneInfo(timezone)
-    except KeyError as exc:
-        raise SitesFileError(f"a site lacks {exc}") from exc
-    except Exception as exc:
-        raise SitesFileError(f"site '{entry.get('id')}': unknown timezone") from exc
+    except Exception as exc:  # ZoneInfoNotFoundError, or a malformed name
+        raise SitesFileError(f"site '{site_id}': unknown timezone '{timezone}'") from exc
     weekdays = entry.get("business_days", list(WEEKDAYS[:5]))
     if not set(weekdays) <= set(WEEKDAYS) or not weekdays:
         raise SitesFileError(f"site '{site_id}': business_days must name weekdays like 'mon'")

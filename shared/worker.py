@@ -3,11 +3,13 @@
 No consumer threads run inside gunicorn (ARCHITECTURE.md §1); this is the only place they run.
 """
 import logging
+import os
 import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from shared.context import ServiceContext
 from shared.logging_setup import configure_logging
@@ -20,6 +22,8 @@ from shared.outbox import OutboxRelay
 log = logging.getLogger(__name__)
 
 RELAY_INTERVAL_SECONDS = 0.2
+# Touched on every loop so that a container healthcheck can tell a live worker from a stuck one.
+HEARTBEAT_FILE = Path(os.environ.get("IOP_WORKER_HEARTBEAT_FILE", "/tmp/iop-worker.alive"))
 
 
 @dataclass
@@ -53,7 +57,8 @@ def build_consumer(
         confirm_timeout=settings.confirm_timeout_seconds, attempts=settings.publish_attempts,
     )
     relay = OutboxRelay(context.db, outbox_collections, publisher.publish)
-    hooks = [Periodic("outbox relay", RELAY_INTERVAL_SECONDS, relay.relay_pending), *sweeps]
+    hooks = [Periodic("outbox relay", RELAY_INTERVAL_SECONDS, relay.relay_pending),
+             Periodic("heartbeat", 5, HEARTBEAT_FILE.touch), *sweeps]
     bound = {event_type: partial(handler, context=context) for event_type, handler in handlers.items()}
     consumer = EventConsumer(
         broker_connection(settings), context.topology, context.service, bound,
