@@ -17,11 +17,17 @@ from pymongo.database import Database
 
 log = logging.getLogger(__name__)
 
+from shared.errors import Conflict
+
 INTERNAL_FIELDS = ("_id", "outbox", "outbox_pending", "version")
 
+# A value in ``changes`` that removes the field instead of setting it (``$unset``), e.g. to take
+# a document out of a sparse unique index in the same atomic write.
+UNSET = object()
 
-class ConcurrentUpdate(Exception):
-    """The document changed between read and write; the caller re-reads and retries."""
+
+class ConcurrentUpdate(Conflict):
+    """The document kept changing between read and write; the client may simply retry."""
 
 
 def insert_with_events(collection: Collection, document: dict, events: Iterable[dict] = ()) -> dict:
@@ -50,10 +56,14 @@ def update_with_events(
     query = dict(query)
     if expected_version is not None:
         query["version"] = expected_version
+    removed = {field: "" for field, value in changes.items() if value is UNSET}
     update = {
-        "$set": {**changes, **{f"outbox.{event['event_id']}": event for event in events}},
+        "$set": {**{f: v for f, v in changes.items() if v is not UNSET},
+                 **{f"outbox.{event['event_id']}": event for event in events}},
         "$inc": {"version": 1, "outbox_pending": len(events)},
     }
+    if removed:
+        update["$unset"] = removed
     return collection.update_one(query, update).matched_count == 1
 
 
@@ -77,7 +87,8 @@ def modify(
             return document
         changes, events = outcome
         if update_with_events(collection, {"_id": document["_id"]}, changes, events, expected_version=document["version"]):
-            return {**document, **changes, "version": document["version"] + 1}
+            written = {**document, **changes, "version": document["version"] + 1}
+            return {field: value for field, value in written.items() if value is not UNSET}
     raise ConcurrentUpdate(f"{collection.name}: gave up after {attempts} concurrent updates")
 
 

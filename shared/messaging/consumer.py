@@ -127,6 +127,7 @@ class EventConsumer(ConsumerMixin):
     def retry_or_dead_letter(self, message, reason: str) -> None:
         attempt = self._attempt_number(message)
         if attempt >= self.topology.delivery_limit:
+            self._local_attempts.pop(message.properties.get("message_id") or str(message.delivery_tag), None)
             self.dead_letter(message, f"{reason} (after {attempt} attempts)")
             return
         time.sleep(min(0.2 * 2 ** attempt, 3))  # back off a little: a redelivery comes at once
