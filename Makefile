@@ -35,5 +35,9 @@ e2e: install
 fault: install
 	$(BIN)/python -m pytest tests/fault
 
+## Completion fan-out latency and memory on the running system (figures, not assertions).
+bench: install
+	$(BIN)/python -m bench.fan_out
+
 clean:
 	rm -rf var .pytest_cache

@@ -18,9 +18,9 @@ def complete(system, enrollment_id: str, discharge_date: str = "2026-10-26", **e
     assert answer.status_code == 200, answer.text
 
 
-def await_plans(system, enrollment_id: str, timeout: float = 60) -> list:
+def await_plans(system, enrollment_id: str, timeout: float = 60, interval: float = 0.5) -> list:
     def plans():
         answer = system.get("/aftercare/v1/plans", enrollment_id=enrollment_id)
         return answer.json() if answer.status_code == 200 and answer.json() else None
 
-    return wait_until(plans, timeout=timeout, interval=0.5, message="no aftercare plan")
+    return wait_until(plans, timeout=timeout, interval=interval, message="no aftercare plan")
