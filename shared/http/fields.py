@@ -1,10 +1,25 @@
-"""Marshmallow fields for answers built from stored documents.
+"""Marshmallow fields for answers built from stored documents, and the matching storage helpers.
 
 Dates are stored as ``YYYY-MM-DD`` strings (BSON has no date type and the strings sort correctly).
+Two quirks of the embedded database stand-in are absorbed here, once, for every service: a
+datetime written with ``$set`` reads back as a naive UTC string, and a boolean written with
+``$set`` reads back as 1/0. On MongoDB both read back as written.
 """
-from datetime import date
+from datetime import date, datetime, timezone
 
 from marshmallow import fields
+
+
+def stored(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def stored_instant(value: datetime | str | None) -> datetime | None:
+    """An instant as read back from storage, always timezone-aware."""
+    if value is None or isinstance(value, datetime):
+        return value
+    instant = datetime.fromisoformat(value)
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=timezone.utc)
 
 
 class StoredDate(fields.Date):
@@ -16,5 +31,15 @@ class StoredDate(fields.Date):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
-def stored(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None
+class StoredInstant(fields.AwareDateTime):
+    """An instant that may come from storage as a datetime or as the stand-in's naive string."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(stored_instant(value), attr, obj, **kwargs)
+
+
+class StoredBoolean(fields.Boolean):
+    """A boolean that may come from storage as 1/0 (marshmallow 4's Boolean dumps values as they are)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else bool(value)
