@@ -1,2 +1,10 @@
 """Events medication consumes, each mapped to one handler ``handler(event, context)``."""
-HANDLERS: dict = {}
+from services.medication.reconciliations import reconcile_at_discharge
+from services.medication.roster import record_enrollment, record_patient
+
+HANDLERS = {
+    "intake.patient.registered": record_patient,
+    "intake.enrollment.admitted": record_enrollment,
+    "intake.enrollment.completed": reconcile_at_discharge,
+    "intake.enrollment.discharged": reconcile_at_discharge,
+}

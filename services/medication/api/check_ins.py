@@ -1,0 +1,65 @@
+"""Medication check-ins: adherence and side effects reported at a routine check-in.
+
+A check-in reporting a severe side effect emits medication.side_effect.reported in the same write,
+so that case management hears of it; the event names no side effect, only the severity and count.
+"""
+from datetime import datetime, timezone
+
+from flask_smorest import Blueprint
+
+from services.medication.api import collection, service_context
+from services.medication.api.patients import require_patient
+from services.medication.api.schemas import CheckIn, CheckInCreate, CheckInQuery
+from services.medication.domain import check_ins as rules
+from services.medication.store import CHECK_INS, check_in_document
+from shared.errors import NotFound
+from shared.http.auth import current_principal, current_site_id
+from shared.http.pagination import page_of
+from shared.http.request_context import correlation_id
+from shared.outbox import insert_with_events
+
+blp = Blueprint("check_ins", __name__, url_prefix="/v1/check-ins",
+                description="Routine medication check-ins: adherence and side effects.")
+
+EVENT_SIDE_EFFECT = "medication.side_effect.reported"
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(CheckInCreate)
+@blp.response(201, CheckIn)
+@blp.alt_response(422, description="Invalid fields, or `patient_id` names no patient of this site.")
+def record_check_in(fields):
+    """Record a check-in. A severe side effect emits medication.side_effect.reported with
+    ``severity: severe`` and the number of side effects reported; milder ones are only recorded."""
+    site_id = current_site_id()
+    require_patient(fields["patient_id"])
+    check_in = rules.new_check_in(fields, datetime.now(timezone.utc), current_principal().label)
+    events = []
+    if rules.severe_side_effects(check_in["side_effects"]):
+        events.append(service_context().event(EVENT_SIDE_EFFECT, {
+            "check_in_id": check_in["id"],
+            "patient_id": check_in["patient_id"],
+            "severity": "severe",
+            "side_effect_count": len(check_in["side_effects"]),
+        }, site_id=site_id, correlation_id=correlation_id()))
+    return insert_with_events(collection(CHECK_INS), check_in_document(check_in, site_id), events)
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(CheckInQuery, location="query")
+@blp.response(200, CheckIn(many=True))
+@blp.paginate()
+def list_check_ins(query, pagination_parameters):
+    """The site's check-ins, newest first, optionally for one patient."""
+    return page_of(collection(CHECK_INS), {"site_id": current_site_id(), **query},
+                   [("checked_in_at", -1), ("_id", 1)], pagination_parameters)
+
+
+@blp.route("/<check_in_id>", methods=["GET"])
+@blp.response(200, CheckIn)
+def get_check_in(check_in_id):
+    """One check-in."""
+    check_in = collection(CHECK_INS).find_one({"_id": check_in_id, "site_id": current_site_id()})
+    if check_in is None:
+        raise NotFound(f"No check-in {check_in_id} at this site.")
+    return check_in

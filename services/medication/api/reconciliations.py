@@ -1,0 +1,50 @@
+"""Discharge reconciliations: made by the worker when an enrollment ends, read and printed here."""
+from flask import Response
+from flask_smorest import Blueprint
+
+from services.medication.api import collection
+from services.medication.api.schemas import Reconciliation, ReconciliationQuery
+from services.medication.domain.reconciliation import render_text
+from services.medication.store import RECONCILIATIONS, entry_from_document
+from shared.errors import NotFound
+from shared.http.auth import current_site_id
+from shared.http.pagination import page_of
+
+blp = Blueprint("reconciliations", __name__, url_prefix="/v1/reconciliations",
+                description="The active medication list handed to the next prescriber at discharge, "
+                            "one per enrollment.")
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(ReconciliationQuery, location="query")
+@blp.response(200, Reconciliation(many=True))
+@blp.paginate()
+def list_reconciliations(query, pagination_parameters):
+    """The site's reconciliations; with ``enrollment_id`` at most one. It appears moments after the
+    discharge, once the worker has handled intake's event: poll until it does."""
+    return page_of(collection(RECONCILIATIONS), {"site_id": current_site_id(), **query},
+                   [("completed_at", -1), ("_id", 1)], pagination_parameters)
+
+
+@blp.route("/<reconciliation_id>", methods=["GET"])
+@blp.response(200, Reconciliation)
+def get_reconciliation(reconciliation_id):
+    """One reconciliation: every order active at discharge at its current dose, recent changes marked."""
+    return _find(reconciliation_id)
+
+
+@blp.route("/<reconciliation_id>/print", methods=["GET"])
+@blp.response(200, {"type": "string"}, content_type="text/plain",
+              description="A printable list for the next prescriber; it names no patient.")
+def print_reconciliation(reconciliation_id):
+    """The reconciliation as plain text; a leading ``*`` marks a recent start or dose change."""
+    reconciliation = _find(reconciliation_id)
+    text = render_text([entry_from_document(entry) for entry in reconciliation["medications"]])
+    return Response(text, mimetype="text/plain")
+
+
+def _find(reconciliation_id: str) -> dict:
+    reconciliation = collection(RECONCILIATIONS).find_one({"_id": reconciliation_id, "site_id": current_site_id()})
+    if reconciliation is None:
+        raise NotFound(f"No reconciliation {reconciliation_id} at this site.")
+    return reconciliation
