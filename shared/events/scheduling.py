@@ -59,3 +59,12 @@ class AppointmentAttended(Schema):
     kind = code(required=True)
     status = code(required=True)  # attended or no_show
     starts_at = fields.AwareDateTime(required=True)
+
+
+@event_schema("scheduling.appointment.cancelled")
+class AppointmentCancelled(Schema):
+    appointment_id = identifier(required=True)
+    patient_id = identifier(required=True)
+    enrollment_id = identifier(load_default=None, allow_none=True)
+    kind = code(required=True)
+    reason = code(load_default=None, allow_none=True)

@@ -1,0 +1,226 @@
+"""Request and answer schemas of the scheduling API; the OpenAPI spec is built from these.
+
+Instants are stored in UTC and answered with the site's UTC offset (``SiteInstant``), so that
+``2026-12-01T15:00:00Z`` reads ``2026-12-01T09:00:00-06:00`` at a Chicago site. Value rules
+of a group (modality, weekdays, HH:MM, bounds) live in the domain (``domain/groups.py``) and
+are reported field by field like the schema's own errors.
+"""
+from marshmallow import Schema, fields, validate
+
+from services.scheduling.api.context import current_site
+from services.scheduling.domain.attendance import ATTENDANCE_STATUSES
+from services.scheduling.domain.groups import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, MODALITIES
+from shared.business_days import WEEKDAYS
+from shared.http.fields import StoredDate
+
+CODE = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="Must be a code of letters, digits and _.:- (at most 64).")
+
+
+class SiteInstant(fields.AwareDateTime):
+    """An aware instant, answered in the caller's site timezone (ISO 8601 with its offset)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.astimezone(current_site().zone).isoformat()
+
+
+# --- groups ----------------------------------------------------------------------------------
+
+class GroupCreate(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                         metadata={"example": "Morning DBT skills"})
+    program = fields.String(required=True, validate=CODE, metadata={"example": "mh-adult"})
+    modality = fields.String(required=True, metadata={"description": f"One of {', '.join(MODALITIES)}.",
+                                                      "example": "group_therapy"})
+    weekdays = fields.List(fields.String(), required=True,
+                           metadata={"description": f"Distinct weekdays among {', '.join(WEEKDAYS)}.",
+                                     "example": ["mon", "wed", "fri"]})
+    start_time = fields.String(required=True, metadata={"description": "Local time at the site, HH:MM (24-hour).",
+                                                        "example": "09:00"})
+    duration_minutes = fields.Integer(required=True, strict=True, metadata={
+        "description": f"{MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES}.", "example": 180})
+    capacity = fields.Integer(required=True, strict=True, metadata={"description": "Seats; at least 1.", "example": 10})
+    facilitator = fields.String(validate=validate.Length(min=1, max=100),
+                                metadata={"description": "Staff label of the facilitator.", "example": "J. Okafor, LICSW"})
+
+
+class GroupUpdate(GroupCreate):
+    """Any subset of a group's fields (used as ``GroupUpdate(partial=True)``)."""
+
+
+class GroupQuery(Schema):
+    program = fields.String(validate=CODE)
+    archived = fields.Boolean(metadata={"description": "true: archived groups only; false: active groups only."})
+
+
+class Group(Schema):
+    id = fields.String(attribute="_id")
+    name = fields.String()
+    program = fields.String()
+    modality = fields.String()
+    weekdays = fields.List(fields.String())
+    start_time = fields.String()
+    duration_minutes = fields.Integer()
+    capacity = fields.Integer()
+    facilitator = fields.String(allow_none=True)
+    archived = fields.Function(lambda group: group.get("archived_at") is not None, dump_only=True,
+                               metadata={"type": "boolean"})
+    archived_at = SiteInstant(allow_none=True)
+    enrolled_count = fields.Function(lambda group: len(group.get("members") or []), metadata={"type": "integer"})
+    waiting_count = fields.Function(lambda group: len(group.get("waiting_list") or []), metadata={"type": "integer"})
+    created_at = SiteInstant()
+    updated_at = SiteInstant()
+
+
+class RosterEntry(Schema):
+    enrollment_id = fields.String()
+    patient_id = fields.String()
+    joined_at = SiteInstant(metadata={"description": "When the patient took the seat or joined the waiting list."})
+
+
+class WaitingEntry(RosterEntry):
+    position = fields.Integer(metadata={"description": "1 is seated next."})
+
+
+class Roster(Schema):
+    group_id = fields.String()
+    capacity = fields.Integer()
+    enrolled = fields.List(fields.Nested(RosterEntry))
+    waiting_list = fields.List(fields.Nested(WaitingEntry), metadata={"description": "First come, first served."})
+
+
+class SessionAttendee(Schema):
+    enrollment_id = fields.String()
+    patient_id = fields.String()
+    session_id = fields.String()
+    status = fields.String(metadata={"description": "scheduled, cancelled, or the attendance taken."})
+
+
+class SessionRoster(Schema):
+    group_id = fields.String()
+    date = StoredDate()
+    starts_at = SiteInstant(allow_none=True)
+    ends_at = SiteInstant(allow_none=True)
+    attendees = fields.List(fields.Nested(SessionAttendee))
+
+
+# --- schedules, sessions and attendance ------------------------------------------------------
+
+class AttendanceEntry(Schema):
+    status = fields.String()
+    recorded_at = SiteInstant()
+    recorded_by = fields.String(metadata={"description": "Label of the key that recorded it."})
+
+
+class Session(Schema):
+    id = fields.String()
+    kind = fields.String(metadata={"description": "group, individual_therapy or medication_check_in"})
+    starts_at = SiteInstant(metadata={"example": "2026-12-01T09:00:00-06:00"})
+    ends_at = SiteInstant(metadata={"example": "2026-12-01T12:00:00-06:00"})
+    status = fields.String(metadata={"description": "scheduled until attendance is taken, then the attendance status "
+                                                    f"({', '.join(ATTENDANCE_STATUSES)}); cancelled after discharge."})
+    local_date = StoredDate(metadata={"description": "The date at the site."})
+    attendance = fields.Nested(AttendanceEntry, allow_none=True)
+    attendance_history = fields.List(fields.Nested(AttendanceEntry),
+                                     metadata={"description": "Every recording, corrections included, oldest first."})
+
+
+class SessionQuery(Schema):
+    kind = fields.String(validate=validate.OneOf(["group", "individual_therapy", "medication_check_in"]))
+    status = fields.String(validate=validate.OneOf(["scheduled", "cancelled", *ATTENDANCE_STATUSES]))
+
+
+class AttendanceRecord(Schema):
+    enrollment_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    status = fields.String(required=True, validate=validate.OneOf(ATTENDANCE_STATUSES),
+                           metadata={"description": "late counts as attended; excused neither counts towards nor "
+                                                    "ends a streak of unexcused absences."})
+
+
+class WeekHours(Schema):
+    week_start = fields.Date(metadata={"description": "The Monday of the week, at the site."})
+    scheduled_hours = fields.Float()
+
+
+class IntensityWarning(WeekHours):
+    minimum_hours = fields.Float()
+
+
+class Schedule(Schema):
+    enrollment_id = fields.String()
+    patient_id = fields.String()
+    program = fields.String()
+    group_id = fields.String(allow_none=True)
+    group_placement = fields.String(metadata={
+        "description": "enrolled, waitlisted (no group sessions until a seat frees), none, or group_unavailable "
+                       "(unknown or archived group)."})
+    start_date = StoredDate()
+    planned_end_date = StoredDate()
+    status = fields.String(metadata={"description": "active or ended"})
+    session_count = fields.Integer()
+    weekly_hours = fields.List(fields.Nested(WeekHours))
+    warnings = fields.List(fields.Nested(IntensityWarning), metadata={
+        "description": "Full weeks scheduled below the program's minimum (9 h for adults, 6 h for adolescents)."})
+
+
+class AttendanceWeek(Schema):
+    week_start = fields.Date()
+    scheduled_hours = fields.Float()
+    attended_hours = fields.Float()
+    below_minimum = fields.Boolean(allow_none=True, metadata={
+        "description": "Attended hours below the minimum; null until the week is over."})
+
+
+class AttendanceSummary(Schema):
+    enrollment_id = fields.String()
+    minimum_weekly_hours = fields.Float()
+    attended_hours_total = fields.Float()
+    unexcused_absences_in_a_row = fields.Integer(metadata={"description": "The current streak of unexcused absences."})
+    weeks = fields.List(fields.Nested(AttendanceWeek))
+
+
+# --- appointments ----------------------------------------------------------------------------
+
+class AppointmentHistoryEntry(Schema):
+    at = SiteInstant()
+    by = fields.String()
+    action = fields.String()
+    starts_at = SiteInstant()
+    status = fields.String()
+    reason = fields.String()
+
+
+class Appointment(Schema):
+    id = fields.String(attribute="_id")
+    patient_id = fields.String()
+    enrollment_id = fields.String(allow_none=True)
+    kind = fields.String(metadata={"example": "aftercare_follow_up"})
+    starts_at = SiteInstant()
+    ends_at = SiteInstant()
+    status = fields.String(metadata={"description": "booked, cancelled, attended or no_show"})
+    late = fields.Boolean(metadata={"description": "The follow-up falls after the 7-day window."})
+    discharge_date = StoredDate(allow_none=True)
+    history = fields.List(fields.Nested(AppointmentHistoryEntry))
+
+
+class AppointmentQuery(Schema):
+    patient_id = fields.String()
+    enrollment_id = fields.String()
+    kind = fields.String(validate=CODE)
+    status = fields.String(validate=validate.OneOf(["booked", "cancelled", "attended", "no_show"]))
+    from_date = fields.Date(data_key="from", metadata={"description": "Starting on or after this date at the site."})
+    to_date = fields.Date(data_key="to", metadata={"description": "Starting on or before this date at the site."})
+
+
+class Reschedule(Schema):
+    starts_at = fields.AwareDateTime(required=True, metadata={"example": "2027-01-27T10:00:00-06:00"})
+
+
+class Cancellation(Schema):
+    reason = fields.String(validate=CODE, metadata={"description": "A code, never free text.",
+                                                    "example": "patient_request"})
+
+
+class AppointmentAttendance(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(["attended", "no_show"]))

@@ -1,0 +1,82 @@
+"""Rescheduling, cancelling and taking attendance at the follow-up appointment."""
+from datetime import date
+
+from services.scheduling.store import APPOINTMENTS
+from tests.conftest import CLINICIAN, pending_events
+from tests.integration.scheduling.conftest import admission, deliver, discharge
+
+
+def booked_follow_up(scheduling, context) -> dict:
+    admitted = admission(None)
+    deliver(context, admitted)
+    deliver(context, discharge(admitted, date(2027, 1, 15)))
+    [appointment] = scheduling.get("/v1/appointments", query_string={"patient_id": admitted["payload"]["patient_id"]},
+                                   headers=CLINICIAN).json
+    return appointment
+
+
+def post(scheduling, appointment, action, body):
+    return scheduling.post(f"/v1/appointments/{appointment['id']}/{action}", json=body, headers=CLINICIAN)
+
+
+def test_an_appointment_has_the_pinned_fields(scheduling, context):
+    appointment = booked_follow_up(scheduling, context)
+    assert {"id", "patient_id", "enrollment_id", "kind", "starts_at", "status"} <= set(appointment)
+    assert appointment["kind"] == "aftercare_follow_up"
+
+
+def test_rescheduling_moves_the_appointment_and_re_emits_booked(scheduling, context):
+    appointment = booked_follow_up(scheduling, context)
+    moved = post(scheduling, appointment, "reschedule", {"starts_at": "2027-01-20T14:00:00-06:00"})
+    assert (moved.status_code, moved.json["starts_at"]) == (200, "2027-01-20T14:00:00-06:00")
+    booked = pending_events(context, APPOINTMENTS, "scheduling.appointment.booked")
+    assert [event["payload"]["starts_at"][:16] for event in booked] == ["2027-01-18T16:00", "2027-01-20T20:00"]
+
+
+def test_rescheduling_a_follow_up_past_the_seven_days_marks_it_late(scheduling, context):
+    appointment = booked_follow_up(scheduling, context)
+    moved = post(scheduling, appointment, "reschedule", {"starts_at": "2027-01-25T10:00:00-06:00"})
+    assert moved.json["late"] is True
+
+
+def test_rescheduling_into_the_past_is_refused_on_the_field(scheduling, context):
+    appointment = booked_follow_up(scheduling, context)
+    answer = post(scheduling, appointment, "reschedule", {"starts_at": "2020-01-01T10:00:00+00:00"})
+    assert (answer.status_code, list(answer.json["errors"])) == (422, ["starts_at"])
+
+
+def test_a_cancelled_appointment_cannot_be_rescheduled(scheduling, context):
+    appointment = booked_follow_up(scheduling, context)
+    post(scheduling, appointment, "cancel", {"reason": "patient_request"})
+    answer = post(scheduling, appointment, "reschedule", {"starts_at": "2027-01-20T14:00:00-06:00"})
+    assert answer.status_code == 409
+
+
+def test_cancelling_emits_appointment_cancelled_once(scheduling, context):
+    appointment = booked_follow_up(scheduling, context)
+    post(scheduling, appointment, "cancel", {"reason": "patient_request"})
+    again = post(scheduling, appointment, "cancel", {})
+    assert again.json["status"] == "cancelled"
+    assert len(pending_events(context, APPOINTMENTS, "scheduling.appointment.cancelled")) == 1
+
+
+def test_marking_the_follow_up_attended_emits_appointment_attended(scheduling, context):
+    appointment = booked_follow_up(scheduling, context)
+    answer = post(scheduling, appointment, "attendance", {"status": "attended"})
+    [attended] = pending_events(context, APPOINTMENTS, "scheduling.appointment.attended")
+    assert answer.json["status"] == "attended"
+    assert (attended["payload"]["appointment_id"], attended["payload"]["status"]) == (appointment["id"], "attended")
+
+
+def test_a_cancelled_appointment_cannot_be_attended(scheduling, context):
+    appointment = booked_follow_up(scheduling, context)
+    post(scheduling, appointment, "cancel", {})
+    assert post(scheduling, appointment, "attendance", {"status": "attended"}).status_code == 409
+
+
+def test_appointments_are_filtered_by_dates_at_the_site(scheduling, context):
+    booked_follow_up(scheduling, context)
+    on_the_day = scheduling.get("/v1/appointments", query_string={"from": "2027-01-18", "to": "2027-01-18"},
+                                headers=CLINICIAN).json
+    the_day_after = scheduling.get("/v1/appointments", query_string={"from": "2027-01-19"}, headers=CLINICIAN).json
+    assert (len(on_the_day), len(the_day_after)) == (1, 0)
