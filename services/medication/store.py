@@ -4,11 +4,11 @@ The domain (services/medication/domain) works on plain dicts with an ``id`` and 
 values. Stored documents name the id ``_id``, carry the ``site_id`` of their tenant, and hold
 dates as ``YYYY-MM-DD`` strings (BSON has no date type; pymongo refuses ``datetime.date``).
 """
-from datetime import date, datetime, timezone
+from datetime import date
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from shared.http.fields import stored
+from shared.http.fields import stored, stored_instant
 from shared.outbox import public_view
 
 ORDERS = "orders"
@@ -69,15 +69,3 @@ def entry_from_document(entry: dict) -> dict:
     # A boolean may come back from the database stand-in as 1/0.
     return {**entry, "start_date": date.fromisoformat(entry["start_date"]),
             "recently_changed": bool(entry["recently_changed"])}
-
-
-def stored_instant(value: datetime | str | None) -> datetime | None:
-    """An instant as read back, always timezone-aware.
-
-    The database stand-in returns a datetime written with ``$set`` as a naive UTC string
-    (``2026-11-26 21:37:04.017000``); MongoDB returns the datetime itself.
-    """
-    if value is None or isinstance(value, datetime):
-        return value
-    instant = datetime.fromisoformat(value)
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=timezone.utc)

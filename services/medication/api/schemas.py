@@ -7,24 +7,9 @@ from marshmallow import Schema, fields, validate
 
 from services.medication.domain.check_ins import ADHERENCE, MAX_NAME_LENGTH, SIDE_EFFECT_SEVERITIES
 from services.medication.domain.orders import MAX_TEXT_LENGTH, ROUTES, STATUSES
-from services.medication.store import stored_instant
-from shared.http.fields import StoredDate
+from shared.http.fields import StoredBoolean, StoredDate, StoredInstant
 
 TEXT = validate.Length(min=1, max=MAX_TEXT_LENGTH)
-
-
-class StoredInstant(fields.AwareDateTime):
-    """An instant that may come from storage as a datetime or, once updated, as the stand-in's string."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return super()._serialize(stored_instant(value), attr, obj, **kwargs)
-
-
-class StoredBoolean(fields.Boolean):
-    """A boolean that the stand-in may return as 1/0 (marshmallow 4's Boolean dumps values as they are)."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else bool(value)
 
 
 # --- orders ---------------------------------------------------------------------------------

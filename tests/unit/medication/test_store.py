@@ -5,7 +5,7 @@ from services.medication.api.schemas import Order, ReconciledMedication
 from services.medication.domain.orders import adjust, new_order
 from services.medication.domain.reconciliation import reconcile
 from services.medication.store import (
-    check_in_document, entry_from_document, order_document, order_from_document, stored_entry, stored_instant,
+    check_in_document, entry_from_document, order_document, order_from_document, stored_entry,
 )
 
 NOW = datetime(2026, 9, 1, 15, 30, tzinfo=timezone.utc)
@@ -34,14 +34,6 @@ def test_an_order_read_back_is_the_order_that_was_stored():
 def test_an_order_updated_on_the_stand_in_reads_back_with_aware_instants():
     document = {**order_document(an_order(), "mpls"), "updated_at": "2026-09-02 08:00:00.123000"}
     assert order_from_document(document)["updated_at"] == datetime(2026, 9, 2, 8, 0, 0, 123000, tzinfo=timezone.utc)
-
-
-def test_a_naive_stand_in_string_is_read_as_utc():
-    assert stored_instant("2026-09-02 08:00:00") == datetime(2026, 9, 2, 8, tzinfo=timezone.utc)
-
-
-def test_an_aware_datetime_and_none_are_read_as_they_are():
-    assert (stored_instant(NOW), stored_instant(None)) == (NOW, None)
 
 
 def test_a_check_in_document_is_keyed_by_the_check_in_id_and_carries_its_site():
