@@ -38,6 +38,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "scheduling.absence.escalated",
         "scheduling.appointment.booked",
         "scheduling.appointment.attended",
+        "scheduling.appointment.cancelled",
         "medication.side_effect.reported",
         "medication.reconciliation.completed",
     ),

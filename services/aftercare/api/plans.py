@@ -1,9 +1,12 @@
-"""Aftercare plans: made by events, read here."""
-from flask import current_app
+"""Aftercare plans: made by events, read here with their tasks, referrals and follow-up."""
+from datetime import date
+
 from flask_smorest import Blueprint
 
+from services.aftercare.api.common import caller_site, service_context
 from services.aftercare.api.schemas import Plan, PlanQuery
-from services.aftercare.store import PLANS
+from services.aftercare.domain.follow_up import follow_up_status
+from services.aftercare.store import PLANS, REFERRALS, TASKS
 from shared.errors import NotFound
 from shared.http.auth import current_site_id
 from shared.http.pagination import page_of
@@ -12,25 +15,40 @@ blp = Blueprint("plans", __name__, url_prefix="/v1/plans",
                 description="Aftercare plans, one per enrollment, made when the enrollment ends.")
 
 
-def _plans():
-    return current_app.extensions["iop"].db[PLANS]
-
-
 @blp.route("", methods=["GET"])
 @blp.arguments(PlanQuery, location="query")
 @blp.response(200, Plan(many=True))
 @blp.paginate()
 def list_plans(query, pagination_parameters):
     """The site's plans; with ``enrollment_id`` at most one."""
-    return page_of(_plans(), {"site_id": current_site_id(), **query}, [("created_at", -1), ("_id", 1)],
-                   pagination_parameters)
+    plans = page_of(service_context().db[PLANS], {"site_id": current_site_id(), **query},
+                    [("created_at", -1), ("_id", 1)], pagination_parameters)
+    return [plan_view(plan) for plan in plans]
 
 
 @blp.route("/<plan_id>", methods=["GET"])
 @blp.response(200, Plan)
+@blp.alt_response(404, description="No such plan at this site.")
 def get_plan(plan_id):
-    """One plan with its tasks and referrals."""
-    plan = _plans().find_one({"_id": plan_id, "site_id": current_site_id()})
+    """One plan with its tasks, referrals and follow-up (``within_7``/``within_30`` as of today)."""
+    return plan_view(find_plan(plan_id))
+
+
+def find_plan(plan_id: str) -> dict:
+    plan = service_context().db[PLANS].find_one({"_id": plan_id, "site_id": current_site_id()})
     if plan is None:
         raise NotFound(f"No plan {plan_id} at this site.")
     return plan
+
+
+def plan_view(plan: dict) -> dict:
+    """The plan with its tasks and referrals, which live in their own collections."""
+    db, selector = service_context().db, {"site_id": plan["site_id"], "plan_id": plan["_id"]}
+    status = follow_up_status(date.fromisoformat(plan["discharge_date"]),
+                              [date.fromisoformat(visit) for visit in plan["follow_up"]["visits"]], caller_site().today())
+    return {
+        **plan,
+        "follow_up": {**plan["follow_up"], **status},
+        "tasks": list(db[TASKS].find(selector).sort([("due_date", 1), ("kind", 1)])),
+        "referrals": list(db[REFERRALS].find(selector).sort([("created_at", 1), ("_id", 1)])),
+    }

@@ -1,0 +1,91 @@
+"""Case-management tasks: the plan's own and those raised by events; listed, assigned, completed, reopened."""
+from datetime import datetime, timezone
+
+from flask_smorest import Blueprint
+
+from services.aftercare.api.common import actor, request_events, service_context
+from services.aftercare.api.schemas import Task, TaskAssignment, TaskCompletion, TaskQuery, TaskReopening
+from services.aftercare.domain import tasks as task_rules
+from services.aftercare.records import completion
+from services.aftercare.store import TASKS
+from shared.errors import NotFound
+from shared.http.auth import current_site_id
+from shared.http.fields import stored
+from shared.http.pagination import page_of
+from shared.outbox import modify
+
+blp = Blueprint("tasks", __name__, url_prefix="/v1/tasks",
+                description="Case-management tasks: owner role, due date, status and history.")
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(TaskQuery, location="query")
+@blp.response(200, Task(many=True))
+@blp.paginate()
+def list_tasks(query, pagination_parameters):
+    """The site's tasks, soonest due first, filtered by enrollment, patient, kind, status or due day."""
+    selector = {"site_id": current_site_id(), **query}
+    if "due_before" in query:
+        selector["due_date"] = {"$lt": stored(selector.pop("due_before"))}  # ISO dates compare as strings
+    return page_of(service_context().db[TASKS], selector, [("due_date", 1), ("_id", 1)], pagination_parameters)
+
+
+@blp.route("/<task_id>", methods=["GET"])
+@blp.response(200, Task)
+@blp.alt_response(404, description="No such task at this site.")
+def get_task(task_id):
+    """One task with its history."""
+    task = service_context().db[TASKS].find_one({"_id": task_id, "site_id": current_site_id()})
+    if task is None:
+        raise NotFound(f"No task {task_id} at this site.")
+    return task
+
+
+@blp.route("/<task_id>/complete", methods=["POST"])
+@blp.arguments(TaskCompletion)
+@blp.response(200, Task)
+@blp.alt_response(404, description="No such task at this site.")
+@blp.alt_response(409, description="The task is already completed or cancelled.")
+def complete_task(fields, task_id):
+    """Complete an open or assigned task (emits aftercare.task.completed)."""
+    now, by, make_event = datetime.now(timezone.utc), actor(), request_events()
+    return _change(task_id, lambda task: completion(task, now, by, make_event, fields.get("note")))
+
+
+@blp.route("/<task_id>/assign", methods=["POST"])
+@blp.arguments(TaskAssignment)
+@blp.response(200, Task)
+@blp.alt_response(404, description="No such task at this site.")
+@blp.alt_response(409, description="The task is not open (reopen it to hand it to someone else).")
+def assign_task(fields, task_id):
+    """Give an open task to one member of staff."""
+    now, by = datetime.now(timezone.utc), actor()
+
+    def assign(task):
+        assigned = task_rules.assign(task, fields["assignee"], now, by)
+        return {key: assigned[key] for key in ("status", "assignee", "history")}, []
+
+    return _change(task_id, assign)
+
+
+@blp.route("/<task_id>/reopen", methods=["POST"])
+@blp.arguments(TaskReopening)
+@blp.response(200, Task)
+@blp.alt_response(404, description="No such task at this site.")
+@blp.alt_response(409, description="The task is already open.")
+def reopen_task(fields, task_id):
+    """Put a task back in the open pool, unassigned; the reason stays in its history."""
+    now, by = datetime.now(timezone.utc), actor()
+
+    def reopen(task):
+        reopened = task_rules.reopen(task, now, by, fields["reason"])
+        return {key: reopened[key] for key in ("status", "assignee", "completed_at", "history")}, []
+
+    return _change(task_id, reopen)
+
+
+def _change(task_id: str, change) -> dict:
+    task = modify(service_context().db[TASKS], {"_id": task_id, "site_id": current_site_id()}, change)
+    if task is None:
+        raise NotFound(f"No task {task_id} at this site.")
+    return task

@@ -1,0 +1,65 @@
+"""Aftercare fixtures: its context on the test database, its API client, and events as other services send them."""
+import uuid
+from datetime import date, datetime, timezone
+
+import pytest
+
+from services.aftercare.handlers import HANDLERS
+from shared.events import Event, load_event, new_event
+from tests.conftest import api_client, service_context
+
+SITE = "mpls"
+DISCHARGE_DAY = date(2026, 10, 26)  # a Monday at a site open Monday to Friday
+
+
+@pytest.fixture
+def context(settings, sites):
+    return service_context("aftercare", settings, sites)
+
+
+@pytest.fixture
+def aftercare(settings, sites):
+    return api_client("aftercare", settings, sites)
+
+
+def event(event_type: str, payload: dict, site_id: str = SITE, occurred_at: datetime | None = None) -> Event:
+    """An event as the consumer hands it over: made by its producer's rules, then loaded."""
+    producer = event_type.split(".")[0]
+    return load_event(new_event(event_type, payload, site_id=site_id, producer=producer,
+                                correlation_id=f"corr-{uuid.uuid4().hex[:8]}", occurred_at=occurred_at))
+
+
+def deliver(context, delivered: Event) -> None:
+    HANDLERS[delivered.event_type](delivered, context)
+
+
+def completion(enrollment_id: str = "enr-1", patient_id: str = "pat-1", discharge_date: date = DISCHARGE_DAY,
+               step_down: dict | None = None, outcome: str = "completed", site_id: str = SITE) -> Event:
+    event_type = "intake.enrollment.completed" if outcome == "completed" else "intake.enrollment.discharged"
+    return event(event_type, {
+        "enrollment_id": enrollment_id, "patient_id": patient_id, "program": "mh-adult",
+        "start_date": date(2026, 9, 1), "discharge_date": discharge_date, "outcome": outcome,
+        "step_down": step_down if step_down is not None else {"level_of_care": "outpatient_therapy", "provider_id": "npi:1234567893"},
+    }, site_id=site_id)
+
+
+def booking(appointment_id: str = "appt-1", starts_at: datetime = datetime(2026, 10, 29, 15, 0, tzinfo=timezone.utc),
+            enrollment_id: str = "enr-1", late: bool = False, occurred_at: datetime | None = None,
+            kind: str = "aftercare_follow_up") -> Event:
+    return event("scheduling.appointment.booked", {
+        "appointment_id": appointment_id, "patient_id": "pat-1", "enrollment_id": enrollment_id,
+        "kind": kind, "starts_at": starts_at, "late": late}, occurred_at=occurred_at)
+
+
+def attendance(appointment_id: str = "appt-1", starts_at: datetime = datetime(2026, 10, 29, 15, 0, tzinfo=timezone.utc),
+               status: str = "attended", enrollment_id: str = "enr-1") -> Event:
+    return event("scheduling.appointment.attended", {
+        "appointment_id": appointment_id, "patient_id": "pat-1", "enrollment_id": enrollment_id,
+        "kind": "aftercare_follow_up", "status": status, "starts_at": starts_at})
+
+
+def reconciliation(reconciliation_id: str = "rec-1", enrollment_id: str = "enr-1",
+                   occurred_at: datetime | None = None) -> Event:
+    return event("medication.reconciliation.completed", {
+        "reconciliation_id": reconciliation_id, "enrollment_id": enrollment_id, "patient_id": "pat-1",
+        "medication_count": 3}, occurred_at=occurred_at)
