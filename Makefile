@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install unit integration e2e fault bench clean
+.PHONY: run test lint install unit integration e2e fault bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,12 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/python -m shared.embedded.supervisor
 
-## The whole suite: unit, integration, end-to-end and fault tiers.
-test: install
+## The whole suite: unit, integration, end-to-end and fault tiers (after a pyflakes-level lint).
+test: install lint
 	$(BIN)/python -m pytest tests
+
+lint: install
+	$(BIN)/ruff check shared services tests bench
 
 unit: install
 	$(BIN)/python -m pytest tests/unit

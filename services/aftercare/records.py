@@ -5,7 +5,7 @@
 """
 import logging
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
@@ -22,16 +22,6 @@ EventMaker = Callable[[str, dict], dict]
 
 # The actor written into a task's history when an event, not a person, moved it.
 SYSTEM_ACTOR = "aftercare"
-
-
-def stored_instant(value: datetime | str | None) -> datetime | None:
-    """An instant as read back. The database stand-in returns a datetime written by a top-level
-    ``$set`` as a naive UTC string ('2026-11-26 21:38:15.976000'); MongoDB returns the datetime."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value
 
 
 def insert_once(collection: Collection, document: dict, events: list[dict]) -> bool:

@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta, timezone
 from services.aftercare.domain import follow_up as follow_up_rules
 from services.aftercare.domain import referrals as referral_rules
 from services.aftercare.domain.tasks import follow_on_task
-from services.aftercare.records import insert_task, stored_instant, task_document
+from services.aftercare.records import insert_task, task_document
+from shared.http.fields import stored_instant
 from services.aftercare.referrals import TASK_MARKS, raise_referral_task
 from services.aftercare.store import PLANS, REFERRALS, follow_up_escalation_task_id
 from shared.context import ServiceContext

@@ -75,3 +75,23 @@ class EnrollmentCompleted(_Discharge):
 @event_schema("intake.enrollment.discharged")
 class EnrollmentDischarged(_Discharge):
     pass
+
+
+# Referrals. The referral's reason and the referred person's details stay in intake: only ids
+# and codes travel.
+@event_schema("intake.referral.received")
+class ReferralReceived(Schema):
+    referral_id = identifier(required=True)
+    source = code(required=True)
+    urgency = code(required=True)
+    patient_id = identifier(load_default=None, allow_none=True)  # set when an existing patient is referred
+
+
+@event_schema("intake.referral.updated")
+class ReferralUpdated(Schema):
+    referral_id = identifier(required=True)
+    status = code(required=True)
+    previous_status = code(required=True)
+    urgency = code(required=True)
+    patient_id = identifier(load_default=None, allow_none=True)  # known from acceptance on
+    enrollment_id = identifier(load_default=None, allow_none=True)  # set on admission

@@ -16,10 +16,11 @@ def stored(day: date | None) -> str | None:
 
 def stored_instant(value: datetime | str | None) -> datetime | None:
     """An instant as read back from storage, always timezone-aware."""
-    if value is None or isinstance(value, datetime):
-        return value
-    instant = datetime.fromisoformat(value)
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=timezone.utc)
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value
 
 
 class StoredDate(fields.Date):

@@ -5,15 +5,7 @@ from services.aftercare.domain.referrals import LEVELS_OF_CARE
 from services.aftercare.domain.referrals import STATUSES as REFERRAL_STATUSES
 from services.aftercare.domain.tasks import STATUSES as TASK_STATUSES
 from services.aftercare.domain.tasks import TASK_KINDS
-from services.aftercare.records import stored_instant
-from shared.http.fields import StoredDate
-
-
-class StoredInstant(fields.AwareDateTime):
-    """An instant that may come back from the database stand-in as a string (see stored_instant)."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return super()._serialize(stored_instant(value), attr, obj, **kwargs)
+from shared.http.fields import StoredDate, StoredInstant
 
 
 CODE = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$")

@@ -1,7 +1,7 @@
 """The worker's timed sweeps, run with a given ``today``: overdue follow-ups and referrals waiting too long."""
 from datetime import date, datetime, timezone
 
-from services.aftercare.records import stored_instant
+from shared.http.fields import stored_instant
 from services.aftercare.referrals import move_referral
 from services.aftercare.store import PLANS, REFERRALS, TASKS
 from services.aftercare.sweeps import sweep_overdue_follow_ups, sweep_referrals

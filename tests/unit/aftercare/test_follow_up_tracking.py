@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from services.aftercare.follow_through import follow_up_from_facts
 from services.aftercare.plans import NO_FOLLOW_UP_YET
-from services.aftercare.records import stored_instant
+from shared.http.fields import stored_instant
 from services.aftercare.sweeps import overdue_windows
 
 CHICAGO = ZoneInfo("America/Chicago")
