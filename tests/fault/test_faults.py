@@ -4,9 +4,7 @@ The system runs as processes on RabbitMQ; faults are injected from outside, as i
 """
 import json
 import os
-import shutil
 import signal
-import subprocess
 import time
 import uuid
 
@@ -15,6 +13,7 @@ from kombu import Connection, Exchange, Producer
 
 from shared.messaging.topology import Topology
 from tests.e2e.workflow import await_plans, complete, register_and_admit
+from tests.fault.broker import restart_local_rabbitmq
 from tests.system import System
 from tests.workers import delete_topology, drain_queue, wait_until
 
@@ -33,14 +32,6 @@ def system(tmp_path_factory, mongo_url, amqp_url):
     system.stop()
     from shared.config import load_settings
     delete_topology(load_settings({"IOP_AMQP_URL": amqp_url, "IOP_BROKER_NAMESPACE": namespace}))
-
-
-def restart_local_rabbitmq():
-    if shutil.which("rabbitmqctl") is None:
-        pytest.skip("rabbitmqctl is not on this machine: cannot restart the broker")
-    subprocess.run(["rabbitmqctl", "stop_app"], check=True, capture_output=True, timeout=120)
-    subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True, timeout=120)
-    subprocess.run(["rabbitmqctl", "await_startup"], check=True, capture_output=True, timeout=120)
 
 
 def test_a_broker_restart_right_after_the_discharge_loses_nothing(system):
