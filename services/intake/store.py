@@ -20,14 +20,18 @@ INDEXES = {
         IndexModel([("outbox_pending", ASCENDING)]),
     ],
     ENROLLMENTS: [
-        # Present only while active, so a patient has at most one active enrollment per program.
+        # "site:patient:program" while active, "ended:<id>" after, so a patient has at most one
+        # active enrollment per program (sparse: documents written before the field existed).
         IndexModel([("active_slot", ASCENDING)], unique=True, sparse=True, name="one_active_enrollment_per_program"),
         IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING)]),
         IndexModel([("site_id", ASCENDING), ("status", ASCENDING), ("program", ASCENDING)]),
+        # The census counts admissions by start date and discharges by discharge date.
+        IndexModel([("site_id", ASCENDING), ("start_date", ASCENDING)]),
+        IndexModel([("site_id", ASCENDING), ("discharge.date", ASCENDING)]),
         IndexModel([("outbox_pending", ASCENDING)]),
     ],
     REFERRALS: [
-        IndexModel([("site_id", ASCENDING), ("status", ASCENDING)]),
+        IndexModel([("site_id", ASCENDING), ("status", ASCENDING), ("received_at", DESCENDING)]),
         IndexModel([("outbox_pending", ASCENDING)]),
     ],
 }

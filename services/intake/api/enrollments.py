@@ -44,34 +44,48 @@ def _status_change(old: str | None, new: str, now: datetime) -> dict:
 @blp.alt_response(409, description="The patient already has an active enrollment in this program.")
 def admit(fields):
     """Admit a patient into a program (emits intake.enrollment.admitted)."""
-    context, site_id, now = current_app.extensions["iop"], current_site_id(), datetime.now(timezone.utc)
     try:
         find_patient(fields["patient_id"])
     except NotFound:
         raise Invalid({"patient_id": ["No such patient at this site."]}) from None
-    plan = rules.plan_enrollment(fields["program"], fields["start_date"], fields.get("planned_weeks"))
+    return admit_patient(fields["patient_id"], fields)
+
+
+def admit_patient(patient_id: str, admission: dict, *, enrollment_id: str | None = None,
+                  referral_id: str | None = None) -> dict:
+    """Insert an active enrollment of a patient of the caller's site, with its admission event.
+
+    ``admission`` holds the fields of :class:`Admission`. A caller that may retry after a crash
+    (a referral's admission) passes a stable ``enrollment_id``: the enrollment it made the first
+    time is then returned instead of a second one. Conflict (409) when the patient already has
+    an active enrollment in the program.
+    """
+    context, site_id, now = current_app.extensions["iop"], current_site_id(), datetime.now(timezone.utc)
+    plan = rules.plan_enrollment(admission["program"], admission["start_date"], admission.get("planned_weeks"))
     program = rules.get_program(plan.program)
-    enrollment_id = str(uuid.uuid4())
+    enrollment_id = enrollment_id or str(uuid.uuid4())
     document = {
         "_id": enrollment_id,
         "site_id": site_id,
-        "patient_id": fields["patient_id"],
+        "patient_id": patient_id,
+        "referral_id": referral_id,
         "program": plan.program,
-        "level_of_care": fields.get("level_of_care", program.level_of_care),
+        "level_of_care": admission.get("level_of_care", program.level_of_care),
         "start_date": stored(plan.start_date),
         "planned_weeks": plan.planned_weeks,
         "planned_end_date": stored(plan.planned_end_date),
-        "group_id": fields.get("group_id"),
+        "group_id": admission.get("group_id"),
         "status": rules.ACTIVE,
-        "active_slot": f"{site_id}:{fields['patient_id']}:{plan.program}",
+        "active_slot": _active_slot(site_id, patient_id, plan.program),
         "outcome": None,
         "discharge": None,
         "status_history": [_status_change(None, rules.ACTIVE, now)],
+        "length_changes": [],
         "created_at": now,
     }
     event = context.event(rules.EVENT_ADMITTED, {
         "enrollment_id": enrollment_id,
-        "patient_id": document["patient_id"],
+        "patient_id": patient_id,
         "program": plan.program,
         "level_of_care": document["level_of_care"],
         "start_date": plan.start_date,
@@ -82,7 +96,22 @@ def admit(fields):
     try:
         return insert_with_events(_enrollments(), document, [event])
     except DuplicateKeyError:
+        already_made = _enrollments().find_one({"_id": enrollment_id, "site_id": site_id})
+        if already_made is not None:
+            return already_made
         raise Conflict(f"The patient already has an active enrollment in {plan.program}.") from None
+
+
+def _active_slot(site_id: str, patient_id: str, program: str) -> str:
+    """The uniquely indexed key that lets a patient hold one active enrollment per program."""
+    return f"{site_id}:{patient_id}:{program}"
+
+
+def _released_slot(enrollment_id: str) -> str:
+    # A value of its own rather than null or $unset: MongoDB's sparse unique index still indexes
+    # null (two ended enrollments would clash), and $unset would be a second write after the
+    # discharge's one atomic write.
+    return f"ended:{enrollment_id}"
 
 
 @blp.route("", methods=["GET"])
@@ -99,10 +128,10 @@ def list_enrollments(query, pagination_parameters):
 @blp.response(200, Enrollment)
 def get_enrollment(enrollment_id):
     """One enrollment with its status, outcome and status history."""
-    return _find(enrollment_id)
+    return find_enrollment(enrollment_id)
 
 
-def _find(enrollment_id: str) -> dict:
+def find_enrollment(enrollment_id: str) -> dict:
     enrollment = _enrollments().find_one({"_id": enrollment_id, "site_id": current_site_id()})
     if enrollment is None:
         raise NotFound(f"No enrollment {enrollment_id} at this site.")
@@ -115,14 +144,15 @@ def _find(enrollment_id: str) -> dict:
 @blp.alt_response(409, description="The enrollment is no longer active (e.g. a second discharge).")
 def discharge(fields, enrollment_id):
     """Discharge with an outcome: ``completed`` emits intake.enrollment.completed, any other
-    outcome intake.enrollment.discharged. Exactly one event per enrollment."""
-    context, now = current_app.extensions["iop"], datetime.now(timezone.utc)
-    _find(enrollment_id)
+    outcome intake.enrollment.discharged. Exactly one event per enrollment: a second discharge
+    is a 409. The discharge date runs from the start date to the site's today (else 422)."""
+    context, now, today = current_app.extensions["iop"], datetime.now(timezone.utc), _site().today()
+    find_enrollment(enrollment_id)
     step_down = fields.get("step_down")
 
     def apply(enrollment):
         new_status = rules.check_discharge(enrollment["status"], date.fromisoformat(enrollment["start_date"]),
-                                           fields["discharge_date"], fields["outcome"])
+                                           fields["discharge_date"], fields["outcome"], today=today)
         event = context.event(rules.event_type_for_outcome(fields["outcome"]), {
             "enrollment_id": enrollment_id,
             "patient_id": enrollment["patient_id"],
@@ -138,14 +168,11 @@ def discharge(fields, enrollment_id):
             "outcome": fields["outcome"],
             "discharge": {"date": stored(fields["discharge_date"]), "step_down": step_down, "notes": fields.get("notes")},
             "status_history": [*enrollment["status_history"], _status_change(enrollment["status"], new_status, now)],
-            "active_slot": None,
+            "active_slot": _released_slot(enrollment_id),
         }
         return changes, [event]
 
-    written = modify(_enrollments(), {"_id": enrollment_id, "site_id": current_site_id()}, apply)
-    # The slot is released with $unset so that the sparse unique index ignores the document.
-    _enrollments().update_one({"_id": enrollment_id, "active_slot": None}, {"$unset": {"active_slot": ""}})
-    return written
+    return modify(_enrollments(), {"_id": enrollment_id, "site_id": current_site_id()}, apply)
 
 
 @blp.route("/<enrollment_id>/planned-length", methods=["POST"])
@@ -156,7 +183,7 @@ def change_planned_length(fields, enrollment_id):
     """Extend or shorten the program while active (emits intake.enrollment.length_changed,
     which scheduling uses to extend or trim the schedule)."""
     context, now, site = current_app.extensions["iop"], datetime.now(timezone.utc), _site()
-    _find(enrollment_id)
+    find_enrollment(enrollment_id)
 
     def apply(enrollment):
         new_end = rules.change_planned_length(enrollment["status"], date.fromisoformat(enrollment["start_date"]),
@@ -168,6 +195,12 @@ def change_planned_length(fields, enrollment_id):
             "planned_end_date": new_end,
             "previous_planned_end_date": date.fromisoformat(enrollment["planned_end_date"]),
         }, site_id=enrollment["site_id"], correlation_id=correlation_id())
-        return {"planned_weeks": fields["planned_weeks"], "planned_end_date": stored(new_end)}, [event]
+        change = {"at": now, "by": current_principal().label, "from_weeks": enrollment["planned_weeks"],
+                  "to_weeks": fields["planned_weeks"], "reason": fields.get("reason")}
+        return {
+            "planned_weeks": fields["planned_weeks"],
+            "planned_end_date": stored(new_end),
+            "length_changes": [*enrollment.get("length_changes", []), change],
+        }, [event]
 
     return modify(_enrollments(), {"_id": enrollment_id, "site_id": current_site_id()}, apply)

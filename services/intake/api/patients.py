@@ -36,6 +36,15 @@ def find_patient(patient_id: str) -> dict:
 @blp.alt_response(409, description="The MRN is already used at this site.")
 def register_patient(fields):
     """Register a patient (emits intake.patient.registered)."""
+    try:
+        return register(fields)
+    except DuplicateKeyError:
+        raise Conflict(f"MRN {fields['mrn']} is already registered at this site.") from None
+
+
+def register(fields: dict) -> dict:
+    """Insert a patient at the caller's site with its registration event; a taken MRN raises
+    DuplicateKeyError, which each caller answers in its own way (409, or linking a referral)."""
     context = current_app.extensions["iop"]
     site_id, now = current_site_id(), datetime.now(timezone.utc)
     patient_id = str(uuid.uuid4())
@@ -50,10 +59,11 @@ def register_patient(fields):
     }
     event = context.event("intake.patient.registered", {"patient_id": patient_id},
                           site_id=site_id, correlation_id=correlation_id())
-    try:
-        return insert_with_events(_patients(), document, [event])
-    except DuplicateKeyError:
-        raise Conflict(f"MRN {fields['mrn']} is already registered at this site.") from None
+    return insert_with_events(_patients(), document, [event])
+
+
+def find_patient_by_mrn(mrn: str) -> dict | None:
+    return _patients().find_one({"site_id": current_site_id(), "mrn": mrn})
 
 
 @blp.route("", methods=["GET"])

@@ -16,7 +16,7 @@ Decisions:
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Iterable
 
 from shared.errors import Conflict, Invalid, StateMachine
 
@@ -118,15 +118,20 @@ def event_type_for_outcome(outcome: str) -> str:
     return EVENT_COMPLETED if outcome == "completed" else EVENT_DISCHARGED
 
 
-def check_discharge(status: str, start_date: date, discharge_date: date, outcome: str) -> str:
+def check_discharge(status: str, start_date: date, discharge_date: date, outcome: str, *, today: date) -> str:
     """Check a discharge and return the enrollment's new status.
 
-    ``Invalid`` ({"outcome": ...}) for an unknown outcome; ``IllegalTransition`` (409) when
-    the enrollment is no longer active, e.g. a second discharge; ``Invalid``
-    ({"discharge_date": ...}) for a discharge before the start. Discharging on the start day
-    is allowed (a patient can leave on day one).
+    ``Invalid`` ({"outcome": ...}) for an unknown outcome; ``Invalid`` ({"discharge_date": ...})
+    for a discharge after ``today`` (the site's today); ``IllegalTransition`` (409) when the
+    enrollment is no longer active, e.g. a second discharge; ``Invalid`` ({"discharge_date": ...})
+    for a discharge before the start. Discharging on the start day is allowed (a patient can
+    leave on day one). A future discharge is refused because it would start aftercare (plan,
+    follow-up booking, reconciliation) for a patient who is still attending; a planned
+    discharge is recorded on the day it happens.
     """
     new_status = status_after_discharge(outcome)
+    if discharge_date > today:
+        raise Invalid({"discharge_date": [f"must not be after today {today.isoformat()}"]})
     ENROLLMENT_MACHINE.check(status, new_status)
     if discharge_date < start_date:
         raise Invalid({"discharge_date": [f"must not be before the start date {start_date.isoformat()}"]})
@@ -161,3 +166,16 @@ def change_planned_length(
             f"the new planned end date {new_end.isoformat()} is before today {today.isoformat()}"
         ]})
     return new_end
+
+
+def current_enrollment(enrollments: Iterable[dict]) -> dict | None:
+    """The enrollment a patient's progress is measured in: the active one with the latest start,
+    else the one that started last (a discharged patient's last program), else None.
+
+    Each enrollment is ``{status, start_date}`` with ``start_date`` a ``YYYY-MM-DD`` string or a
+    date; both sort by calendar order.
+    """
+    enrollments = list(enrollments)
+    active = [e for e in enrollments if e["status"] == ACTIVE]
+    candidates = active or enrollments
+    return max(candidates, key=lambda e: str(e["start_date"]), default=None)

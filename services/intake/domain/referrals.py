@@ -14,10 +14,16 @@ Decisions:
 - ``admitted`` and ``declined`` are final. A declined person who comes back is a new referral,
   so the history of the first one stays as it was.
 - The reason is required for ``declined`` only; for other moves it is accepted and ignored here.
+- Acceptance makes the referred person a patient: a referral of an existing patient keeps its
+  ``patient_id``; otherwise the patient is found by MRN at the site, or registered. The MRN
+  comes from the referral, or from the acceptance when the referrer did not know it (a
+  self-referral); two different MRNs are refused rather than one silently winning.
+- Linking to a patient found by MRN requires the same birth date: a mistyped MRN must not
+  attach a referral, and later an enrollment, to somebody else's record.
 """
 from typing import Any
 
-from shared.errors import Invalid, StateMachine
+from shared.errors import Conflict, Invalid, StateMachine
 
 RECEIVED = "received"
 SCREENING = "screening"
@@ -65,3 +71,29 @@ def transition(referral_status: str, to: Any, reason: str | None = None) -> str:
     if to == DECLINED and (not isinstance(reason, str) or not reason.strip()):
         raise Invalid({"reason": ["a reason is required to decline a referral"]})
     return to
+
+
+def mrn_for_acceptance(linked_patient_id: str | None, referral_mrn: str | None, offered_mrn: str | None) -> str | None:
+    """The MRN to find or register the patient by when a referral is accepted.
+
+    None when the referral already names a patient. ``Invalid`` ({"mrn": ...}) when an MRN is
+    offered for a referral linked to a patient, when the offered MRN differs from the
+    referral's, or when neither gives one.
+    """
+    if linked_patient_id is not None:
+        if offered_mrn is not None:
+            raise Invalid({"mrn": ["the referral already names a patient; send no MRN"]})
+        return None
+    if referral_mrn is not None and offered_mrn is not None and offered_mrn != referral_mrn:
+        raise Invalid({"mrn": [f"the referral already names MRN {referral_mrn}"]})
+    mrn = referral_mrn or offered_mrn
+    if mrn is None:
+        raise Invalid({"mrn": ["required to accept a referral whose patient has no MRN yet"]})
+    return mrn
+
+
+def check_same_person(mrn: str, registered_birth_date: str, referred_birth_date: str) -> None:
+    """``Conflict`` when the patient registered under ``mrn`` has another birth date than the
+    person referred (dates as ``YYYY-MM-DD``)."""
+    if registered_birth_date != referred_birth_date:
+        raise Conflict(f"MRN {mrn} belongs to a patient with another birth date; check the MRN.")

@@ -10,6 +10,7 @@ from services.intake.domain.enrollments import (
     STATUSES,
     change_planned_length,
     check_discharge,
+    current_enrollment,
     event_type_for_outcome,
     get_program,
     plan_enrollment,
@@ -19,6 +20,7 @@ from services.intake.domain.enrollments import (
 from shared.errors import Conflict, IllegalTransition, Invalid
 
 MONDAY = date(2025, 1, 6)
+TODAY = date(2025, 6, 2)  # the site's today in discharge checks: after every date used below
 OTHER_OUTCOMES = ["against_advice", "administrative", "transferred", "other"]
 
 
@@ -142,42 +144,57 @@ def test_an_unknown_outcome_is_invalid_on_the_outcome_field(call):
 
 
 def test_discharging_an_active_enrollment_returns_its_new_status():
-    assert check_discharge("active", MONDAY, date(2025, 3, 2), "completed") == "completed"
+    assert check_discharge("active", MONDAY, date(2025, 3, 2), "completed", today=TODAY) == "completed"
 
 
 @pytest.mark.parametrize("outcome", OTHER_OUTCOMES)
 def test_an_early_discharge_returns_discharged(outcome):
-    assert check_discharge("active", MONDAY, date(2025, 1, 20), outcome) == "discharged"
+    assert check_discharge("active", MONDAY, date(2025, 1, 20), outcome, today=TODAY) == "discharged"
 
 
 def test_a_discharge_on_the_start_day_is_allowed():
-    assert check_discharge("active", MONDAY, MONDAY, "against_advice") == "discharged"
+    assert check_discharge("active", MONDAY, MONDAY, "against_advice", today=TODAY) == "discharged"
 
 
 @pytest.mark.parametrize("status", ["completed", "discharged"])
 @pytest.mark.parametrize("outcome", OUTCOMES)
 def test_a_second_discharge_is_a_409(status, outcome):
     with pytest.raises(IllegalTransition) as caught:
-        check_discharge(status, MONDAY, date(2025, 3, 2), outcome)
+        check_discharge(status, MONDAY, date(2025, 3, 2), outcome, today=TODAY)
     assert caught.value.status == 409
 
 
 def test_a_discharge_before_the_start_is_invalid_on_the_discharge_date_field():
-    errors = _errors(check_discharge, "active", MONDAY, date(2025, 1, 5), "completed")
+    errors = _errors(check_discharge, "active", MONDAY, date(2025, 1, 5), "completed", today=TODAY)
     assert list(errors) == ["discharge_date"]
 
 
 def test_a_discharge_with_an_unknown_outcome_is_invalid_on_the_outcome_field():
-    assert list(_errors(check_discharge, "active", MONDAY, date(2025, 2, 1), "graduated")) == ["outcome"]
+    assert list(_errors(check_discharge, "active", MONDAY, date(2025, 2, 1), "graduated", today=TODAY)) == ["outcome"]
 
 
 def test_an_unknown_outcome_is_reported_before_the_state_conflict():
-    assert list(_errors(check_discharge, "completed", MONDAY, date(2025, 2, 1), "graduated")) == ["outcome"]
+    errors = _errors(check_discharge, "completed", MONDAY, date(2025, 2, 1), "graduated", today=TODAY)
+    assert list(errors) == ["outcome"]
 
 
 def test_a_second_discharge_is_reported_before_a_bad_date():
     with pytest.raises(IllegalTransition):
-        check_discharge("discharged", MONDAY, date(2024, 12, 1), "other")
+        check_discharge("discharged", MONDAY, date(2024, 12, 1), "other", today=TODAY)
+
+
+def test_a_discharge_today_is_allowed():
+    assert check_discharge("active", MONDAY, TODAY, "completed", today=TODAY) == "completed"
+
+
+def test_a_discharge_after_the_sites_today_is_invalid_on_the_discharge_date_field():
+    tomorrow = date(2025, 6, 3)
+    assert list(_errors(check_discharge, "active", MONDAY, tomorrow, "completed", today=TODAY)) == ["discharge_date"]
+
+
+def test_a_future_discharge_is_reported_before_the_state_conflict():
+    tomorrow = date(2025, 6, 3)
+    assert list(_errors(check_discharge, "completed", MONDAY, tomorrow, "completed", today=TODAY)) == ["discharge_date"]
 
 
 # --- changing the planned length --------------------------------------------------------
@@ -219,3 +236,27 @@ def test_the_length_of_an_ended_enrollment_cannot_change(status):
     with pytest.raises(Conflict) as caught:
         change_planned_length(status, MONDAY, 10, today=MONDAY)
     assert caught.value.status == 409
+
+
+# --- the current enrollment -------------------------------------------------------------
+
+def test_the_current_enrollment_is_the_active_one_even_when_another_started_later():
+    active = {"status": "active", "start_date": "2025-01-06"}
+    later_ended = {"status": "completed", "start_date": "2025-03-03"}
+    assert current_enrollment([later_ended, active]) is active
+
+
+def test_among_active_enrollments_the_current_one_started_last():
+    first = {"status": "active", "start_date": "2025-01-06"}
+    second = {"status": "active", "start_date": "2025-02-03"}
+    assert current_enrollment([second, first]) is second
+
+
+def test_without_an_active_enrollment_the_current_one_is_the_last_started():
+    older = {"status": "discharged", "start_date": "2024-06-03"}
+    newer = {"status": "completed", "start_date": "2025-01-06"}
+    assert current_enrollment([newer, older]) is newer
+
+
+def test_a_patient_never_enrolled_has_no_current_enrollment():
+    assert current_enrollment([]) is None

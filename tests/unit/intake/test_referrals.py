@@ -6,9 +6,11 @@ from services.intake.domain.referrals import (
     STATUSES,
     URGENCIES,
     check_referral_fields,
+    check_same_person,
+    mrn_for_acceptance,
     transition,
 )
-from shared.errors import IllegalTransition, Invalid
+from shared.errors import Conflict, IllegalTransition, Invalid
 
 LEGAL = [
     ("received", "screening"),
@@ -104,3 +106,49 @@ def test_both_unknown_fields_are_reported_at_once():
     with pytest.raises(Invalid) as caught:
         check_referral_fields(None, None)
     assert sorted(caught.value.errors) == ["source", "urgency"]
+
+
+# --- acceptance: which MRN, which patient -----------------------------------------------
+
+def test_a_referral_of_an_existing_patient_needs_no_mrn():
+    assert mrn_for_acceptance("patient-1", None, None) is None
+
+
+def test_an_mrn_offered_for_a_referral_of_an_existing_patient_is_invalid_on_mrn():
+    with pytest.raises(Invalid) as caught:
+        mrn_for_acceptance("patient-1", None, "MRN-7")
+    assert list(caught.value.errors) == ["mrn"]
+
+
+def test_the_referrers_mrn_is_used_when_none_is_offered():
+    assert mrn_for_acceptance(None, "MRN-7", None) == "MRN-7"
+
+
+def test_the_offered_mrn_is_used_when_the_referrer_gave_none():
+    assert mrn_for_acceptance(None, None, "MRN-7") == "MRN-7"
+
+
+def test_the_same_mrn_from_both_is_accepted():
+    assert mrn_for_acceptance(None, "MRN-7", "MRN-7") == "MRN-7"
+
+
+def test_two_different_mrns_are_invalid_on_mrn():
+    with pytest.raises(Invalid) as caught:
+        mrn_for_acceptance(None, "MRN-7", "MRN-8")
+    assert list(caught.value.errors) == ["mrn"]
+
+
+def test_no_mrn_from_either_is_invalid_on_mrn():
+    with pytest.raises(Invalid) as caught:
+        mrn_for_acceptance(None, None, None)
+    assert list(caught.value.errors) == ["mrn"]
+
+
+def test_a_patient_with_the_referred_birth_date_is_the_same_person():
+    check_same_person("MRN-7", "1985-06-30", "1985-06-30")
+
+
+def test_a_patient_born_on_another_day_is_a_conflict():
+    with pytest.raises(Conflict) as caught:
+        check_same_person("MRN-7", "1970-01-01", "1985-06-30")
+    assert caught.value.status == 409

@@ -1,0 +1,58 @@
+"""The census of a site: who is in the programs now, who came in and who left over a date range.
+
+Decisions:
+- ``active`` is a snapshot of now, not of the range's end: it is what a clinic director asks
+  ("how full are we"), and an enrollment does not record when it stopped being active other
+  than by its discharge date.
+- Admissions count by start date and discharges by discharge date, both site-local calendar
+  days, both ends of the range included.
+- The default range is the last 30 days, today included, in the site's timezone. A range may
+  reach into the future (a calendar month asked for mid-month; admissions already booked with a
+  future start count), and spans at most a year, which keeps the counting in the API cheap.
+- Every program and every outcome appears, with 0 when nothing happened, so that a client can
+  draw the same table for every site and every range.
+"""
+from collections import Counter
+from datetime import date, timedelta
+from typing import Iterable
+
+from services.intake.domain.enrollments import OUTCOMES, PROGRAM_CODES
+from shared.errors import Invalid
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+
+
+def census_range(today: date, start: date | None = None, end: date | None = None) -> tuple[date, date]:
+    """The range to count over, both ends included: ``end`` defaults to ``today`` and ``start``
+    to 29 days before ``end`` (30 days).
+
+    ``Invalid`` ({"from": ...}) for a start after the end, or a range longer than a year.
+    """
+    end = end or today
+    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        raise Invalid({"from": [f"must not be after 'to' ({end.isoformat()})"]})
+    if (end - start).days + 1 > MAX_DAYS:
+        raise Invalid({"from": [f"the range may span at most {MAX_DAYS} days"]})
+    return start, end
+
+
+def _counts(codes: Iterable[str], known: Iterable[str]) -> dict:
+    counted = Counter(codes)
+    by_code = {code: counted.pop(code, 0) for code in known}
+    by_code.update(counted)  # a code retired from the list still counts rather than vanishing
+    return {"total": sum(by_code.values()), "by_code": by_code}
+
+
+def census(active_programs: Iterable[str], admitted_programs: Iterable[str],
+           discharge_outcomes: Iterable[str]) -> dict:
+    """Count the programs of the active and admitted enrollments, and the discharge outcomes."""
+    active = _counts(active_programs, PROGRAM_CODES)
+    admissions = _counts(admitted_programs, PROGRAM_CODES)
+    discharges = _counts(discharge_outcomes, OUTCOMES)
+    return {
+        "active": {"total": active["total"], "by_program": active["by_code"]},
+        "admissions": {"total": admissions["total"], "by_program": admissions["by_code"]},
+        "discharges": {"total": discharges["total"], "by_outcome": discharges["by_code"]},
+    }
