@@ -6,6 +6,7 @@ dispatcher, or ``SCRIPT_NAME`` under gunicorn behind the docker-compose gateway.
 """
 from flask import Flask
 from flask_smorest import Api, Blueprint
+from marshmallow import Schema, fields
 
 from shared.context import ServiceContext
 from shared.http import audit, idempotency
@@ -15,23 +16,33 @@ from shared.http.problems import from_http_exception, register_problem_handlers
 from shared.http.request_context import install_request_id
 from shared.logging_setup import configure_logging
 
-PROBLEM_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-    },
-}
+class Problem(Schema):
+    """An error answer (RFC 9457); a 422 adds ``errors``, each field mapped to its messages."""
+
+    type = fields.String(metadata={"example": "https://iop-operations.example/problems/unprocessable-content"})
+    title = fields.String(metadata={"example": "Unprocessable content"})
+    status = fields.Integer(metadata={"example": 422})
+    detail = fields.String(metadata={"example": "The request has invalid fields."})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"example": {"birth_date": ["Not a valid date."]}})
 
 
 class ServiceApi(Api):
-    """flask-smorest's Api, answering every HTTP error as problem+json."""
+    """flask-smorest's Api, answering every HTTP error as problem+json and documenting it so."""
+
+    ERROR_SCHEMA = Problem
 
     def handle_http_exception(self, error):
         return from_http_exception(error)
+
+    def _register_responses(self):
+        # flask-smorest documents its error responses with the default content type.
+        success_content_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = "application/problem+json"
+        try:
+            super()._register_responses()
+        finally:
+            self.DEFAULT_RESPONSE_CONTENT_TYPE = success_content_type
 
 
 def create_service_app(
@@ -73,7 +84,6 @@ def create_service_app(
     install_health(app)
 
     api = ServiceApi(app)
-    api.spec.components.schema("Problem", PROBLEM_SCHEMA)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     register_problem_handlers(app)

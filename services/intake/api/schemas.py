@@ -6,20 +6,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 from services.intake.domain import referrals
 from services.intake.domain.assessments import INSTRUMENT_CODES
 from services.intake.domain.enrollments import OUTCOMES, PROGRAM_CODES, STATUSES
-from shared.http.fields import StoredDate
+from shared.http.fields import StoredDate, StoredInstant
 
 NAME = validate.Length(min=1, max=100)
-
-
-class StoredDateTime(fields.AwareDateTime):
-    """An instant written with ``$set``: the database stand-in gives it back as a naive UTC
-    string ('2026-11-26 21:39:13.514000'), MongoDB as a datetime. Both answer the same."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-            value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return super()._serialize(value, attr, obj, **kwargs)
 
 
 def mrn_field(description: str = "Medical record number, unique at the site.", **kwargs):
@@ -62,7 +51,7 @@ class Demographics(Schema):
 class Patient(Demographics):
     id = fields.String(attribute="_id", metadata={"example": "8b3c1f9e-2f1d-4e8e-9f55-0c1a7b5d2e11"})
     created_at = fields.AwareDateTime()
-    updated_at = StoredDateTime()
+    updated_at = StoredInstant()
 
 
 class PatientQuery(Schema):
@@ -230,7 +219,7 @@ class Referral(Schema):
     enrollment_id = fields.String(allow_none=True, metadata={"description": "Set on admission."})
     status_history = fields.List(fields.Nested(ReferralStatusChange))
     received_at = fields.AwareDateTime()
-    updated_at = StoredDateTime(allow_none=True)
+    updated_at = StoredInstant(allow_none=True)
 
 
 class ReferralQuery(Schema):
