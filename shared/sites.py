@@ -6,10 +6,11 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from shared import clock
 from shared.business_days import WEEKDAYS, BusinessCalendar
 
 ROLES = ("clinician", "operator")
@@ -31,7 +32,7 @@ class Site:
 
     def today(self) -> date:
         """The calendar day it is now at the site, which is what clinical due dates count from."""
-        return datetime.now(self.zone).date()
+        return clock.now().astimezone(self.zone).date()
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from functools import partial
 from pathlib import Path
 
 from shared.context import ServiceContext
+from shared.events import Event
 from shared.logging_setup import configure_logging
 from shared.messaging.connection import broker_connection
-from shared.events import Event
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.publisher import EventPublisher
 from shared.outbox import OutboxRelay

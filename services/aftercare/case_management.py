@@ -4,12 +4,12 @@ An absence escalation calls for outreach, a risk flag for a same-day safety scre
 a safety plan), a severe side effect for a prescriber's review. Each task's id derives from the
 event's id, so a redelivery finds the task already there.
 """
-from datetime import datetime, timezone
 from functools import partial
 
 from services.aftercare.domain.tasks import follow_on_task
 from services.aftercare.records import insert_task, task_document
 from services.aftercare.store import PLANS, event_task_id
+from shared import clock
 from shared.context import ServiceContext
 from shared.events import Event
 
@@ -36,7 +36,7 @@ def _raise_task(event: Event, context: ServiceContext, kind: str, enrollment_id:
     # so a redelivery or a backlog computes the same task.
     day = event.occurred_at.astimezone(site.zone).date()
     task = follow_on_task(kind, day, site.calendar, lambda: event_task_id(event.event_id, kind),
-                          datetime.now(timezone.utc), source={"event_type": event.event_type, "event_id": event.event_id})
+                          clock.now(), source={"event_type": event.event_type, "event_id": event.event_id})
     insert_task(context, task_document(task, site_id=site.id, patient_id=event.payload["patient_id"],
                                        enrollment_id=enrollment_id, plan_id=_plan_of(context, site.id, enrollment_id)),
                 partial(context.event_caused_by, event))

@@ -8,11 +8,11 @@ instant the fact occurred, and applying derives everything from the recorded fac
 order of arrival ends in the same plan and tasks.
 """
 import logging
-from datetime import datetime, timezone
 from functools import partial
 
 from services.aftercare.records import EventMaker, close_plan_task, insert_once
 from services.aftercare.store import ENROLLMENT_FACTS, PLANS, TASKS, enrollment_facts_id, plan_task_id
+from shared import clock
 from shared.context import ServiceContext
 from shared.events import Event
 from shared.http.fields import stored
@@ -87,7 +87,7 @@ def apply_enrollment_facts(context: ServiceContext, site_id: str, enrollment_id:
     plan = context.db[PLANS].find_one({"site_id": site_id, "enrollment_id": enrollment_id})
     if facts is None or plan is None:
         return
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     zone = context.sites.get(site_id).zone
 
     def follow_up_change(current):

@@ -5,7 +5,6 @@ its own events under an id derived from its natural key. A crash halfway leaves 
 written; the redelivered event recomputes the same ids, skips what exists and writes the rest.
 """
 import logging
-from datetime import datetime, timezone
 from functools import partial
 
 from services.aftercare.domain import referrals as referral_rules
@@ -13,6 +12,7 @@ from services.aftercare.domain.templates import DEFAULT_TEMPLATES, build_plan_ta
 from services.aftercare.follow_through import apply_enrollment_facts
 from services.aftercare.records import insert_once, insert_task, referral_document, referral_payload, task_document
 from services.aftercare.store import PLANS, REFERRALS, plan_id_for, plan_task_id, step_down_referral_id
+from shared import clock
 from shared.context import ServiceContext
 from shared.events import Event
 from shared.http.fields import stored
@@ -28,7 +28,7 @@ def create_plan_for_discharge(event: Event, context: ServiceContext) -> None:
     """Exactly one plan per enrollment, with its tasks and step-down referral; resumable."""
     payload = event.payload
     site = context.sites.get(event.site_id)
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     make_event = partial(context.event_caused_by, event)
     plan_id = plan_id_for(site.id, payload["enrollment_id"])
     template = choose_template(DEFAULT_TEMPLATES, site.options.get("aftercare_templates"),

@@ -7,12 +7,13 @@ and writes the task then, under the same derived id.
 """
 import logging
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date
 
 from services.aftercare.domain import referrals as referral_rules
 from services.aftercare.domain.tasks import follow_on_task
 from services.aftercare.records import EventMaker, insert_task, referral_document, referral_payload, task_document
 from services.aftercare.store import REFERRALS, referral_task_id
+from shared import clock
 from shared.context import ServiceContext
 from shared.errors import NotFound
 from shared.outbox import insert_with_events, modify
@@ -27,7 +28,7 @@ TASK_MARKS = {"re_referral": "re_referral_task_id", "referral_follow_up": "refer
 def add_referral(context: ServiceContext, plan: dict, level_of_care: str, provider: str | None,
                  make_event: EventMaker, correlation_id: str) -> dict:
     """A further referral staff add to a plan, in status ``created``."""
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     referral = referral_document(referral_rules.new_referral(plan["_id"], level_of_care, lambda: str(uuid.uuid4()), now,
                                                              provider=provider), plan, correlation_id)
     return insert_with_events(context.db[REFERRALS], referral,
@@ -38,7 +39,7 @@ def move_referral(context: ServiceContext, site: Site, referral_id: str, to: str
                   note: str | None = None, reason: str | None = None) -> dict:
     """Move a referral along its state machine (409 when illegal), emitting aftercare.referral.updated;
     a decline then opens the re-referral task."""
-    now = datetime.now(timezone.utc)
+    now = clock.now()
 
     def change(referral):
         # The domain names a referral's id ``id``; storage names it ``_id``.
@@ -60,7 +61,7 @@ def raise_referral_task(context: ServiceContext, site: Site, referral: dict, kin
                         make_event: EventMaker) -> None:
     """Write the referral's follow-on task (once: its id derives from the referral), then mark it."""
     task_id = referral_task_id(referral["_id"], kind)
-    task = follow_on_task(kind, today, site.calendar, lambda: task_id, datetime.now(timezone.utc),
+    task = follow_on_task(kind, today, site.calendar, lambda: task_id, clock.now(),
                           source={"referral_id": referral["_id"], "level_of_care": referral["level_of_care"]})
     insert_task(context, task_document(task, site_id=site.id, patient_id=referral["patient_id"],
                                        enrollment_id=referral["enrollment_id"], plan_id=referral["plan_id"]), make_event)

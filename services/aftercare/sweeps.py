@@ -5,17 +5,17 @@ tasks under derived ids), so a sweep may run any number of times, stop anywhere 
 it raises each overdue once. ``today`` is given in tests; by default each site's own today.
 """
 import logging
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 from services.aftercare.domain import follow_up as follow_up_rules
 from services.aftercare.domain import referrals as referral_rules
 from services.aftercare.domain.tasks import follow_on_task
 from services.aftercare.records import insert_task, task_document
-from shared.http.fields import stored_instant
 from services.aftercare.referrals import TASK_MARKS, raise_referral_task
 from services.aftercare.store import PLANS, REFERRALS, follow_up_escalation_task_id
+from shared import clock
 from shared.context import ServiceContext
-from shared.http.fields import stored
+from shared.http.fields import stored, stored_instant
 from shared.outbox import modify
 from shared.sites import Site
 
@@ -68,7 +68,7 @@ def raise_follow_up_overdue(context: ServiceContext, site: Site, plan: dict, win
 
     make_event = _events_following(context, site, plan["correlation_id"])
     task_id = follow_up_escalation_task_id(plan["_id"], window_days)
-    task = follow_on_task("follow_up_escalation", today, site.calendar, lambda: task_id, datetime.now(timezone.utc),
+    task = follow_on_task("follow_up_escalation", today, site.calendar, lambda: task_id, clock.now(),
                           source={"plan_id": plan["_id"], "window_days": window_days})
     insert_task(context, task_document(task, site_id=site.id, patient_id=plan["patient_id"],
                                        enrollment_id=plan["enrollment_id"], plan_id=plan["_id"]), make_event)

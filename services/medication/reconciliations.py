@@ -5,13 +5,13 @@ Exactly one per enrollment however often the discharge is delivered: the unique 
 orders as they are when the event is handled, which is moments after the discharge.
 """
 import uuid
-from datetime import datetime, timezone
 
 from pymongo.errors import DuplicateKeyError
 
 from services.medication.domain import orders as order_rules
 from services.medication.domain.reconciliation import reconcile
 from services.medication.store import ORDERS, RECONCILIATIONS, order_from_document, stored_entry
+from shared import clock
 from shared.context import ServiceContext
 from shared.events import Event
 from shared.http.fields import stored
@@ -36,7 +36,7 @@ def reconcile_at_discharge(event: Event, context: ServiceContext) -> None:
         "outcome": payload["outcome"],
         "discharge_date": stored(payload["discharge_date"]),
         "medications": [stored_entry(entry) for entry in medications],
-        "completed_at": datetime.now(timezone.utc),
+        "completed_at": clock.now(),
         "caused_by": event.event_id,
     }
     completed = context.event_caused_by(event, EVENT_COMPLETED, {

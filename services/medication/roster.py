@@ -6,11 +6,11 @@ database (ARCHITECTURE.md §1), so it keeps its own ``patients`` collection, fil
 patient exists, in case the two events arrive out of order). A patient registered a moment ago
 may not be known here yet: the API refuses the order and the front-end retries.
 """
-from datetime import datetime, timezone
 
 from pymongo.errors import DuplicateKeyError
 
 from services.medication.store import ENROLLMENTS, PATIENTS
+from shared import clock
 from shared.context import ServiceContext
 from shared.events import Event
 from shared.http.fields import stored
@@ -39,7 +39,7 @@ def record_enrollment(event: Event, context: ServiceContext) -> None:
 
 def _remember_patient(context: ServiceContext, patient_id: str, site_id: str, event_id: str) -> None:
     _insert_once(context.db[PATIENTS], {"_id": patient_id, "site_id": site_id,
-                                        "known_since": datetime.now(timezone.utc), "caused_by": event_id})
+                                        "known_since": clock.now(), "caused_by": event_id})
 
 
 def _insert_once(collection, document: dict) -> None:

@@ -12,6 +12,7 @@ from pymongo.errors import DuplicateKeyError
 from services.scheduling.domain.follow_up import DEFAULT_DURATION, follow_up_slot
 from services.scheduling.domain.schedule import site_zone
 from services.scheduling.store import APPOINTMENTS
+from shared import clock
 from shared.context import ServiceContext
 from shared.events import Event
 from shared.http.fields import stored
@@ -50,7 +51,7 @@ def book_follow_up(event: Event, context: ServiceContext) -> None:
     taken = [appointment["starts_at"] for appointment in appointments.find(
         {"site_id": site.id, "kind": FOLLOW_UP, "status": BOOKED, "starts_at": {"$gte": day_after.astimezone(UTC)}},
         {"starts_at": 1})]
-    now = datetime.now(UTC)
+    now = clock.now()
     # not_before: a completion recorded after the fact must not be booked in the past.
     slot = follow_up_slot(discharge_day, site.calendar, site.timezone, taken=taken, not_before=now)
     appointment = {

@@ -8,7 +8,7 @@ event, or a handler re-run after a crash between two of its writes, only fills t
 - discharge: the schedule ends (once), then every group holding the enrollment lets it go
   and seats whoever waited, then the seated patients get their group sessions.
 """
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
@@ -19,9 +19,16 @@ from services.scheduling.domain.rosters import Roster, fill_free_seats, join, le
 from services.scheduling.domain.schedule import generate_sessions, trim_or_extend
 from services.scheduling.domain.waiting_list import ENROLLED, WAITLISTED
 from services.scheduling.session_records import (
-    CANCELLED, SCHEDULED, is_cancelled, merged, planned, session_id, stored_session,
+    CANCELLED,
+    SCHEDULED,
+    is_cancelled,
+    merged,
+    planned,
+    session_id,
+    stored_session,
 )
 from services.scheduling.store import GROUPS, SCHEDULES
+from shared import clock
 from shared.context import ServiceContext
 from shared.events import Event
 from shared.http.fields import stored
@@ -61,7 +68,7 @@ def schedule_admission(event: Event, context: ServiceContext) -> None:
     schedules = context.db[SCHEDULES]
     if schedules.find_one(_schedule_key(event.site_id, payload["enrollment_id"]), {"_id": 1}) is not None:
         return
-    now = datetime.now(UTC)
+    now = clock.now()
     group, placement = _take_group_place(context.db, event.site_id, payload, now)
     plan = program_plan(payload["program"], site.options)
     sessions = generate_sessions(payload["start_date"], payload["planned_end_date"], site.timezone,
@@ -163,7 +170,7 @@ def release_group_places(db: Database, site: Site, enrollment_id: str, also_grou
     enrollment has already left it, to finish seating after an interrupted run."""
     holding = {group["_id"] for field in ("members.enrollment_id", "waiting_list.enrollment_id")
                for group in db[GROUPS].find({"site_id": site.id, field: enrollment_id}, {"_id": 1})}
-    now = datetime.now(UTC)
+    now = clock.now()
 
     def let_go(group):
         roster, _ = fill_free_seats(leave(roster_of(group), enrollment_id), group["capacity"])
@@ -264,7 +271,7 @@ def _end_before_admission(event: Event, context: ServiceContext) -> dict:
         "ended": {"date": stored(payload["discharge_date"]), "outcome": payload["outcome"], "caused_by": event.event_id},
         "sessions": [],
         "escalated_streaks": [],
-        "created_at": datetime.now(UTC),
+        "created_at": clock.now(),
         "caused_by": event.event_id,
     }
     try:

@@ -16,6 +16,7 @@ from shared.http.problems import from_http_exception, register_problem_handlers
 from shared.http.request_context import install_request_id
 from shared.logging_setup import configure_logging
 
+
 class Problem(Schema):
     """An error answer (RFC 9457); a 422 adds ``errors``, each field mapped to its messages."""
 

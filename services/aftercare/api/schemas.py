@@ -7,7 +7,6 @@ from services.aftercare.domain.tasks import STATUSES as TASK_STATUSES
 from services.aftercare.domain.tasks import TASK_KINDS
 from shared.http.fields import StoredDate, StoredInstant
 
-
 CODE = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$")
 NOTE = validate.Length(min=1, max=2000)
 

@@ -1,5 +1,4 @@
 """Case-management tasks: the plan's own and those raised by events; listed, assigned, completed, reopened."""
-from datetime import datetime, timezone
 
 from flask_smorest import Blueprint
 
@@ -8,6 +7,7 @@ from services.aftercare.api.schemas import Task, TaskAssignment, TaskCompletion,
 from services.aftercare.domain import tasks as task_rules
 from services.aftercare.records import completion
 from services.aftercare.store import TASKS
+from shared import clock
 from shared.errors import NotFound
 from shared.http.auth import current_site_id
 from shared.http.fields import stored
@@ -48,7 +48,7 @@ def get_task(task_id):
 @blp.alt_response(409, description="The task is already completed or cancelled.")
 def complete_task(fields, task_id):
     """Complete an open or assigned task (emits aftercare.task.completed)."""
-    now, by, make_event = datetime.now(timezone.utc), actor(), request_events()
+    now, by, make_event = clock.now(), actor(), request_events()
     return _change(task_id, lambda task: completion(task, now, by, make_event, fields.get("note")))
 
 
@@ -59,7 +59,7 @@ def complete_task(fields, task_id):
 @blp.alt_response(409, description="The task is not open (reopen it to hand it to someone else).")
 def assign_task(fields, task_id):
     """Give an open task to one member of staff."""
-    now, by = datetime.now(timezone.utc), actor()
+    now, by = clock.now(), actor()
 
     def assign(task):
         assigned = task_rules.assign(task, fields["assignee"], now, by)
@@ -75,7 +75,7 @@ def assign_task(fields, task_id):
 @blp.alt_response(409, description="The task is already open.")
 def reopen_task(fields, task_id):
     """Put a task back in the open pool, unassigned; the reason stays in its history."""
-    now, by = datetime.now(timezone.utc), actor()
+    now, by = clock.now(), actor()
 
     def reopen(task):
         reopened = task_rules.reopen(task, now, by, fields["reason"])

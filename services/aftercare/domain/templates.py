@@ -20,10 +20,9 @@ writes is what its patients get); ``"*"`` stands for any program or any outcome.
 from copy import deepcopy
 from datetime import date, datetime
 
+from services.aftercare.domain.tasks import TASK_KINDS, due_date, due_rule_errors, new_task
 from shared.business_days import BusinessCalendar
 from shared.errors import Invalid
-
-from services.aftercare.domain.tasks import TASK_KINDS, due_date, due_rule_errors, new_task
 
 OUTCOMES = ("completed", "against_advice", "administrative", "transferred", "other")
 ANY = "*"

@@ -5,7 +5,7 @@ history a clinician saw stays the history. Scoring fails before anything is writ
 item count or range stores nothing and emits nothing.
 """
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, timezone
 
 from flask import current_app
 from flask_smorest import Blueprint
@@ -15,6 +15,7 @@ from services.intake.api.schemas import Assessment, AssessmentCreate, Assessment
 from services.intake.domain import assessments as rules
 from services.intake.domain.enrollments import current_enrollment
 from services.intake.store import ASSESSMENTS, ENROLLMENTS
+from shared import clock
 from shared.errors import Invalid
 from shared.http.auth import current_principal, current_site_id
 from shared.http.pagination import page_of
@@ -36,7 +37,7 @@ def record_assessment(fields, patient_id):
     """Score and record an assessment (emits intake.assessment.recorded, and intake.risk.flagged
     when a risk flag is raised, in the same write). A wrong item count or an item outside 0-3
     is a 422 and nothing is stored."""
-    context, site_id, now = current_app.extensions["iop"], current_site_id(), datetime.now(timezone.utc)
+    context, site_id, now = current_app.extensions["iop"], current_site_id(), clock.now()
     find_patient(patient_id)
     score = rules.score(fields["instrument"], fields["item_scores"])
     enrollment_id = fields.get("enrollment_id")

@@ -4,7 +4,7 @@ Each state change and the event it causes are one atomic write (shared.outbox), 
 discharge always reaches aftercare, and a second discharge is refused before any event is made.
 """
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from flask import current_app
 from flask_smorest import Blueprint
@@ -14,6 +14,7 @@ from services.intake.api.patients import find_patient
 from services.intake.api.schemas import Discharge, Enrollment, EnrollmentCreate, EnrollmentQuery, LengthChange
 from services.intake.domain import enrollments as rules
 from services.intake.store import ENROLLMENTS
+from shared import clock
 from shared.errors import Conflict, Invalid, NotFound
 from shared.http.auth import current_principal, current_site_id
 from shared.http.fields import stored
@@ -60,7 +61,7 @@ def admit_patient(patient_id: str, admission: dict, *, enrollment_id: str | None
     time is then returned instead of a second one. Conflict (409) when the patient already has
     an active enrollment in the program.
     """
-    context, site_id, now = current_app.extensions["iop"], current_site_id(), datetime.now(timezone.utc)
+    context, site_id, now = current_app.extensions["iop"], current_site_id(), clock.now()
     plan = rules.plan_enrollment(admission["program"], admission["start_date"], admission.get("planned_weeks"))
     program = rules.get_program(plan.program)
     enrollment_id = enrollment_id or str(uuid.uuid4())
@@ -146,7 +147,7 @@ def discharge(fields, enrollment_id):
     """Discharge with an outcome: ``completed`` emits intake.enrollment.completed, any other
     outcome intake.enrollment.discharged. Exactly one event per enrollment: a second discharge
     is a 409. The discharge date runs from the start date to the site's today (else 422)."""
-    context, now, today = current_app.extensions["iop"], datetime.now(timezone.utc), _site().today()
+    context, now, today = current_app.extensions["iop"], clock.now(), _site().today()
     find_enrollment(enrollment_id)
     step_down = fields.get("step_down")
 
@@ -182,7 +183,7 @@ def discharge(fields, enrollment_id):
 def change_planned_length(fields, enrollment_id):
     """Extend or shorten the program while active (emits intake.enrollment.length_changed,
     which scheduling uses to extend or trim the schedule)."""
-    context, now, site = current_app.extensions["iop"], datetime.now(timezone.utc), _site()
+    context, now, site = current_app.extensions["iop"], clock.now(), _site()
     find_enrollment(enrollment_id)
 
     def apply(enrollment):

@@ -1,7 +1,6 @@
 """Patients: registration, demographics, lookup by MRN or name prefix."""
 import re
 import uuid
-from datetime import datetime, timezone
 
 from flask import current_app
 from flask_smorest import Blueprint
@@ -9,6 +8,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.intake.api.schemas import Patient, PatientCreate, PatientQuery, PatientUpdate
 from services.intake.store import PATIENTS
+from shared import clock
 from shared.errors import Conflict, NotFound
 from shared.http.auth import current_principal, current_site_id
 from shared.http.fields import stored
@@ -46,7 +46,7 @@ def register(fields: dict) -> dict:
     """Insert a patient at the caller's site with its registration event; a taken MRN raises
     DuplicateKeyError, which each caller answers in its own way (409, or linking a referral)."""
     context = current_app.extensions["iop"]
-    site_id, now = current_site_id(), datetime.now(timezone.utc)
+    site_id, now = current_site_id(), clock.now()
     patient_id = str(uuid.uuid4())
     document = {
         "_id": patient_id,
@@ -97,7 +97,7 @@ def update_patient(changes, patient_id):
         changes["birth_date"] = stored(changes["birth_date"])
     if "family_name" in changes:
         changes["family_name_folded"] = changes["family_name"].casefold()
-    changes["updated_at"] = datetime.now(timezone.utc)
+    changes["updated_at"] = clock.now()
     try:
         return modify(_patients(), {"_id": patient_id, "site_id": current_site_id()}, lambda patient: (changes, []))
     except DuplicateKeyError:

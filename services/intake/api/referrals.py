@@ -9,7 +9,7 @@ one atomic write. A crash in between leaves the referral where it was, and sendi
 transition again completes it without a second patient or enrollment.
 """
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from flask import current_app
 from flask_smorest import Blueprint
@@ -20,6 +20,7 @@ from services.intake.api.patients import find_patient, find_patient_by_mrn, regi
 from services.intake.api.schemas import Referral, ReferralCreate, ReferralQuery, ReferralTransition
 from services.intake.domain import referrals as rules
 from services.intake.store import REFERRALS
+from shared import clock
 from shared.errors import Invalid, NotFound
 from shared.http.auth import current_principal, current_site_id
 from shared.http.fields import stored
@@ -57,7 +58,7 @@ def receive_referral(fields):
 
     Name the person either by ``patient_id`` (an existing patient of the site) or by ``patient``
     (demographics of someone who is not a patient yet)."""
-    context, site_id, now = current_app.extensions["iop"], current_site_id(), datetime.now(timezone.utc)
+    context, site_id, now = current_app.extensions["iop"], current_site_id(), clock.now()
     if "patient_id" in fields:
         try:
             find_patient(fields["patient_id"])
@@ -152,7 +153,7 @@ def _patient_for(referral: dict, offered_mrn: str | None) -> str:
 def _move(referral_id: str, to: str, reason: str | None, made: dict) -> dict:
     """Write the move and its event in one write, checking it again against the stored status
     in case a concurrent request moved the referral first."""
-    context, now = current_app.extensions["iop"], datetime.now(timezone.utc)
+    context, now = current_app.extensions["iop"], clock.now()
 
     def apply(referral):
         rules.transition(referral["status"], to, reason)

@@ -1,11 +1,12 @@
 """Request and answer schemas of the intake API; the OpenAPI spec is built from these."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from services.intake.domain import referrals
 from services.intake.domain.assessments import INSTRUMENT_CODES
 from services.intake.domain.enrollments import OUTCOMES, PROGRAM_CODES, STATUSES
+from shared import clock
 from shared.http.fields import StoredDate, StoredInstant
 
 NAME = validate.Length(min=1, max=100)
@@ -26,7 +27,7 @@ class PatientCreate(Schema):
 
     @validates("birth_date")
     def birth_date_in_the_past(self, value: date, **kwargs):
-        if value > date.today() or value.year < 1900:
+        if value > clock.now().date() or value.year < 1900:
             raise ValidationError("Must be a date between 1900-01-01 and today.")
 
 
@@ -247,7 +248,7 @@ class AssessmentCreate(Schema):
 
     @validates("administered_at")
     def not_in_the_future(self, value: datetime, **kwargs):
-        if value > datetime.now(timezone.utc) + CLOCK_TOLERANCE:
+        if value > clock.now() + CLOCK_TOLERANCE:
             raise ValidationError("Must not be in the future.")
 
 

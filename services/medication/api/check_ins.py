@@ -3,7 +3,6 @@
 A check-in reporting a severe side effect emits medication.side_effect.reported in the same write,
 so that case management hears of it; the event names no side effect, only the severity and count.
 """
-from datetime import datetime, timezone
 
 from flask_smorest import Blueprint
 
@@ -12,6 +11,7 @@ from services.medication.api.patients import require_patient
 from services.medication.api.schemas import CheckIn, CheckInCreate, CheckInQuery
 from services.medication.domain import check_ins as rules
 from services.medication.store import CHECK_INS, check_in_document
+from shared import clock
 from shared.errors import NotFound
 from shared.http.auth import current_principal, current_site_id
 from shared.http.pagination import page_of
@@ -33,7 +33,7 @@ def record_check_in(fields):
     ``severity: severe`` and the number of side effects reported; milder ones are only recorded."""
     site_id = current_site_id()
     require_patient(fields["patient_id"])
-    check_in = rules.new_check_in(fields, datetime.now(timezone.utc), current_principal().label)
+    check_in = rules.new_check_in(fields, clock.now(), current_principal().label)
     events = []
     if rules.severe_side_effects(check_in["side_effects"]):
         events.append(service_context().event(EVENT_SIDE_EFFECT, {

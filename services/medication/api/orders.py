@@ -3,7 +3,6 @@
 Each change and its event are one atomic write (shared.outbox). Events carry the order's ids,
 status and RxNorm code only: never the medication name, dose or reason.
 """
-from datetime import datetime, timezone
 
 from flask_smorest import Blueprint
 
@@ -12,6 +11,7 @@ from services.medication.api.patients import require_patient
 from services.medication.api.schemas import Adjustment, Discontinuation, Order, OrderCreate, OrderQuery
 from services.medication.domain import orders as rules
 from services.medication.store import ORDERS, order_document, order_from_document
+from shared import clock
 from shared.errors import NotFound
 from shared.http.auth import current_principal, current_site_id
 from shared.http.pagination import page_of
@@ -40,7 +40,7 @@ def create_order(fields):
     """Prescribe a medication for a patient of the site (emits medication.order.created)."""
     site_id = current_site_id()
     require_patient(fields["patient_id"])
-    order = rules.new_order(fields, datetime.now(timezone.utc), current_principal().label)
+    order = rules.new_order(fields, clock.now(), current_principal().label)
     return insert_with_events(collection(ORDERS), order_document(order, site_id),
                               [_order_event(EVENT_CREATED, order, site_id)])
 
@@ -95,7 +95,7 @@ def _change(order_id: str, event_type: str, rule) -> dict:
     """Apply a domain ``rule(order, now, actor)`` to the stored order together with its event.
 
     The domain raises Invalid (422) or IllegalTransition (409) before anything is written."""
-    site_id, now, actor = current_site_id(), datetime.now(timezone.utc), current_principal().label
+    site_id, now, actor = current_site_id(), clock.now(), current_principal().label
     _find(order_id)
 
     def apply(document):

@@ -10,10 +10,17 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from services.scheduling.api.context import collection, current_site
-from services.scheduling.api.schemas import Appointment, AppointmentAttendance, AppointmentQuery, Cancellation, Reschedule
+from services.scheduling.api.schemas import (
+    Appointment,
+    AppointmentAttendance,
+    AppointmentQuery,
+    Cancellation,
+    Reschedule,
+)
 from services.scheduling.domain.follow_up import FOLLOW_UP_WINDOW_DAYS
 from services.scheduling.follow_ups import BOOKED, FOLLOW_UP, appointment_booked
 from services.scheduling.store import APPOINTMENTS
+from shared import clock
 from shared.errors import IllegalTransition, Invalid, NotFound, StateMachine
 from shared.http.auth import current_principal, current_site_id
 from shared.http.pagination import page_of
@@ -87,7 +94,7 @@ def get_appointment(appointment_id):
 @blp.alt_response(409, description="The appointment is no longer booked.")
 def reschedule(fields, appointment_id):
     """Move a booked appointment to a future instant; re-emits scheduling.appointment.booked."""
-    context, now, starts_at = current_app.extensions["iop"], datetime.now(UTC), fields["starts_at"].astimezone(UTC)
+    context, now, starts_at = current_app.extensions["iop"], clock.now(), fields["starts_at"].astimezone(UTC)
     if starts_at <= now:
         raise Invalid({"starts_at": ["Must be in the future."]})
 
@@ -118,7 +125,7 @@ def _misses_follow_up_window(appointment: dict, starts_at: datetime) -> bool:
 @blp.alt_response(409, description="Attendance was already taken.")
 def cancel(fields, appointment_id):
     """Cancel a booked appointment (emits scheduling.appointment.cancelled); cancelling again changes nothing."""
-    context, now = current_app.extensions["iop"], datetime.now(UTC)
+    context, now = current_app.extensions["iop"], clock.now()
 
     def apply(appointment):
         if appointment["status"] == CANCELLED:
@@ -142,7 +149,7 @@ def cancel(fields, appointment_id):
 def record_attendance(fields, appointment_id):
     """Mark the appointment attended or no_show (a correction is allowed); emits
     scheduling.appointment.attended, which aftercare uses to mark the follow-up met."""
-    context, now, status = current_app.extensions["iop"], datetime.now(UTC), fields["status"]
+    context, now, status = current_app.extensions["iop"], clock.now(), fields["status"]
 
     def apply(appointment):
         if appointment["status"] == status:

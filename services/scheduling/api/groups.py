@@ -1,6 +1,6 @@
 """Therapy groups: their definition, their roster (seats and waiting list) and who attends a meeting."""
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask_smorest import Blueprint
 
@@ -11,6 +11,7 @@ from services.scheduling.domain.rosters import fill_free_seats
 from services.scheduling.schedules import roster_of, seat_promoted_members
 from services.scheduling.session_records import is_cancelled
 from services.scheduling.store import GROUPS, SCHEDULES
+from shared import clock
 from shared.errors import Conflict, Invalid, NotFound
 from shared.http.auth import current_site_id
 from shared.http.pagination import page_of
@@ -40,7 +41,7 @@ def _validated(definition: dict) -> dict:
 @blp.response(201, Group)
 def create_group(fields):
     """Define a group: when it meets (site time) and how many seats it has."""
-    now = datetime.now(UTC)
+    now = clock.now()
     document = {
         "_id": str(uuid.uuid4()),
         "site_id": current_site_id(),
@@ -87,7 +88,7 @@ def update_group(changes, group_id):
     below the seats taken is refused. New days or times apply to sessions generated from now on
     (admissions, seats, extensions); sessions already booked keep their time."""
     find_group(group_id)
-    now = datetime.now(UTC)
+    now = clock.now()
 
     def apply(group):
         if group.get("archived_at") is not None:
@@ -112,7 +113,7 @@ def archive_group(group_id):
     """Archive a group that nobody attends or waits for; it then takes no admission. Archiving
     an archived group changes nothing."""
     find_group(group_id)
-    now = datetime.now(UTC)
+    now = clock.now()
 
     def apply(group):
         if group.get("archived_at") is not None:

@@ -1,5 +1,4 @@
 """Taking attendance on a session, corrections included (history kept)."""
-from datetime import UTC, datetime
 
 from flask import current_app
 from flask_smorest import Blueprint
@@ -9,6 +8,7 @@ from services.scheduling.api.enrollments import find_schedule
 from services.scheduling.api.schemas import AttendanceRecord, Session
 from services.scheduling.attendance_records import take_attendance
 from services.scheduling.store import SCHEDULES
+from shared import clock
 from shared.http.auth import current_principal, current_site_id
 from shared.http.request_context import correlation_id
 from shared.outbox import modify
@@ -25,7 +25,7 @@ def record_attendance(fields, session_id):
     """Record (or correct) attendance: emits scheduling.attendance.recorded, and
     scheduling.absence.escalated once per streak of unexcused absences reaching the site's
     threshold (2 unless configured). Recording the same status again changes nothing."""
-    context, site, now = current_app.extensions["iop"], current_site(), datetime.now(UTC)
+    context, site, now = current_app.extensions["iop"], current_site(), clock.now()
     find_schedule(fields["enrollment_id"])
     answer = {}
 

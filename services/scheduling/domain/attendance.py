@@ -16,8 +16,8 @@ it, or handling the same attendance message twice then escalates nothing new.
 from dataclasses import dataclass
 from datetime import date
 
-from shared.errors import Invalid
 from services.scheduling.domain.schedule import PlannedSession, week_start
+from shared.errors import Invalid
 
 ATTENDANCE_STATUSES = ("present", "absent", "excused", "late")
 ATTENDED = frozenset({"present", "late"})

@@ -10,8 +10,8 @@ the appointment is still booked and the lateness is visible; the answer is never
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
-from shared.business_days import BusinessCalendar
 from services.scheduling.domain.schedule import site_zone
+from shared.business_days import BusinessCalendar
 
 FOLLOW_UP_WINDOW_DAYS = 7
 FIRST_HOURLY_SLOT = time(9, 0)

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from services.scheduling.domain.groups import GroupSlot
 from shared.business_days import WEEKDAYS
 from shared.errors import Invalid
-from services.scheduling.domain.groups import GroupSlot
 
 SESSION_KINDS = ("group", "individual_therapy", "medication_check_in")
 

@@ -28,7 +28,7 @@ def place_patient(enrolled_count: int, capacity: int, waiting_count: int = 0) ->
 def next_from_waiting_list(entries) -> WaitingListEntry | None:
     """The entry that has waited longest, or ``None`` when nobody waits.
 
-    Entries that joined at the same instant are ordered by enrollment id, so that two workers
-    asked the same question give the same answer.
+    Entries that joined at the same instant keep the order of the list, which is the order they
+    were appended in (each append is one versioned write), so two workers give the same answer.
     """
-    return min(entries, key=lambda entry: (entry.joined_at, entry.enrollment_id), default=None)
+    return min(entries, key=lambda entry: entry.joined_at, default=None)

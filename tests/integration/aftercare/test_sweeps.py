@@ -1,10 +1,10 @@
 """The worker's timed sweeps, run with a given ``today``: overdue follow-ups and referrals waiting too long."""
 from datetime import date, datetime, timezone
 
-from shared.http.fields import stored_instant
 from services.aftercare.referrals import move_referral
 from services.aftercare.store import PLANS, REFERRALS, TASKS
 from services.aftercare.sweeps import sweep_overdue_follow_ups, sweep_referrals
+from shared.http.fields import stored_instant
 from tests.conftest import pending_events
 from tests.integration.aftercare.conftest import attendance, booking, completion, deliver
 

@@ -8,7 +8,14 @@ from services.medication.store import ENROLLMENTS, ORDERS, PATIENTS, RECONCILIAT
 from shared.messaging.topology import SUBSCRIPTIONS
 from tests.conftest import CLINICIAN, pending_events
 from tests.integration.medication.conftest import (
-    OTHER_SITE_ID, SITE, deliver, discharge_event, intake_event, known_patient, order_body, prescribe,
+    OTHER_SITE_ID,
+    SITE,
+    deliver,
+    discharge_event,
+    intake_event,
+    known_patient,
+    order_body,
+    prescribe,
 )
 
 DISCHARGE = date(2026, 10, 26)

@@ -8,7 +8,8 @@ from services.scheduling.handlers import HANDLERS
 from shared.events import load_event, new_event
 from tests.conftest import CLINICIAN, api_client, service_context
 
-# Today is before these dates whenever the suite runs before 2026-12: sessions lie in the future.
+# The integration tier runs at a pinned today (tests/integration/conftest.py, 2026-11-26): these
+# sessions lie in the future on any day the suite runs.
 MONDAY = date(2026, 12, 7)
 EIGHT_WEEKS_LATER = MONDAY + timedelta(weeks=8, days=-1)  # the Sunday ending week 8
 

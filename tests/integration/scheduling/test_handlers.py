@@ -7,7 +7,12 @@ from services.scheduling.schedules import ScheduleNotReady
 from services.scheduling.store import APPOINTMENTS, GROUPS, SCHEDULES
 from tests.conftest import pending_events
 from tests.integration.scheduling.conftest import (
-    EIGHT_WEEKS_LATER, admission, create_group, deliver, discharge, length_change,
+    EIGHT_WEEKS_LATER,
+    admission,
+    create_group,
+    deliver,
+    discharge,
+    length_change,
 )
 
 

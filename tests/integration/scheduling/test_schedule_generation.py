@@ -5,7 +5,12 @@ from datetime import date, datetime, timedelta
 from services.scheduling.store import SCHEDULES
 from tests.conftest import CLINICIAN, pending_events
 from tests.integration.scheduling.conftest import (
-    EIGHT_WEEKS_LATER, admission, create_group, deliver, length_change, sessions_of,
+    EIGHT_WEEKS_LATER,
+    admission,
+    create_group,
+    deliver,
+    length_change,
+    sessions_of,
 )
 
 

@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 
 from services.aftercare.follow_through import follow_up_from_facts
 from services.aftercare.plans import NO_FOLLOW_UP_YET
-from shared.http.fields import stored_instant
 from services.aftercare.sweeps import overdue_windows
+from shared.http.fields import stored_instant
 
 CHICAGO = ZoneInfo("America/Chicago")
 

@@ -3,8 +3,6 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from shared.business_days import BusinessCalendar
-from shared.errors import IllegalTransition, Invalid
 from services.aftercare.domain.referrals import (
     LEVELS_OF_CARE,
     STATUSES,
@@ -13,6 +11,8 @@ from services.aftercare.domain.referrals import (
     new_referral,
     transition,
 )
+from shared.business_days import BusinessCalendar
+from shared.errors import IllegalTransition, Invalid
 
 CENTRAL = timezone(timedelta(hours=-5))
 NOW = datetime(2025, 5, 19, 10, 0, tzinfo=CENTRAL)  # a Monday

@@ -3,8 +3,6 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from shared.business_days import BusinessCalendar
-from shared.errors import IllegalTransition, Invalid
 from services.aftercare.domain.tasks import (
     FOLLOW_ON_TASKS,
     TASK_KINDS,
@@ -16,6 +14,8 @@ from services.aftercare.domain.tasks import (
     new_task,
     reopen,
 )
+from shared.business_days import BusinessCalendar
+from shared.errors import IllegalTransition, Invalid
 
 NOW = datetime(2025, 5, 23, 15, 0, tzinfo=timezone(timedelta(hours=-5)))
 LATER = NOW + timedelta(hours=2)

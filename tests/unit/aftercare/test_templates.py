@@ -5,8 +5,6 @@ from itertools import count
 
 import pytest
 
-from shared.business_days import BusinessCalendar
-from shared.errors import Invalid
 from services.aftercare.domain.templates import (
     DEFAULT_TEMPLATES,
     build_plan_tasks,
@@ -14,6 +12,8 @@ from services.aftercare.domain.templates import (
     validate_site_overrides,
     validate_template,
 )
+from shared.business_days import BusinessCalendar
+from shared.errors import Invalid
 
 FRIDAY = date(2025, 5, 23)  # the Monday after, 2025-05-26, is Memorial Day
 WEEKDAYS_ONLY = BusinessCalendar()

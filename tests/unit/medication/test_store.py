@@ -5,7 +5,11 @@ from services.medication.api.schemas import Order, ReconciledMedication
 from services.medication.domain.orders import adjust, new_order
 from services.medication.domain.reconciliation import reconcile
 from services.medication.store import (
-    check_in_document, entry_from_document, order_document, order_from_document, stored_entry,
+    check_in_document,
+    entry_from_document,
+    order_document,
+    order_from_document,
+    stored_entry,
 )
 
 NOW = datetime(2026, 9, 1, 15, 30, tzinfo=timezone.utc)

@@ -3,8 +3,13 @@ from datetime import date, time, timedelta
 import pytest
 
 from services.scheduling.domain.attendance import (
-    ATTENDANCE_STATUSES, AttendanceRecord, attended_hours_by_week, check_status, current_streak,
-    escalation_due, unexcused_streak,
+    ATTENDANCE_STATUSES,
+    AttendanceRecord,
+    attended_hours_by_week,
+    check_status,
+    current_streak,
+    escalation_due,
+    unexcused_streak,
 )
 from services.scheduling.domain.groups import GroupSlot
 from services.scheduling.domain.schedule import generate_sessions

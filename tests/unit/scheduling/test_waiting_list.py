@@ -34,9 +34,9 @@ def test_the_longest_waiting_entry_is_next_whatever_the_list_order():
     assert next_from_waiting_list([later, first]) == first
 
 
-def test_entries_that_joined_at_the_same_instant_are_taken_by_enrollment_id():
-    a, b = WaitingListEntry("a", NOON), WaitingListEntry("b", NOON)
-    assert next_from_waiting_list([b, a]) == a
+def test_entries_that_joined_at_the_same_instant_are_taken_in_list_order():
+    appended_first, appended_second = WaitingListEntry("b", NOON), WaitingListEntry("a", NOON)
+    assert next_from_waiting_list([appended_first, appended_second]) == appended_first
 
 
 def test_an_empty_waiting_list_has_nobody_next():

@@ -2,7 +2,11 @@ from datetime import date, time, timedelta
 
 from services.scheduling.domain.groups import GroupSlot
 from services.scheduling.domain.schedule import (
-    IndividualPlan, generate_sessions, intensity_warnings, week_start, weekly_hours,
+    IndividualPlan,
+    generate_sessions,
+    intensity_warnings,
+    week_start,
+    weekly_hours,
 )
 
 CHICAGO = "America/Chicago"
