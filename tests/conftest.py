@@ -2,12 +2,14 @@
 and broker entities, so tests never see each other's data."""
 import uuid
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from shared.config import DEMO_SITES_FILE, load_settings
 from shared.context import ServiceContext
+from shared.events import Event, load_event, new_event
 from shared.sites import load_sites
 from tests.backends import amqp_server, mongo_server
 
@@ -75,3 +77,17 @@ def pending_events(context: ServiceContext, collection: str, event_type: str | N
         events.extend((document.get("outbox") or {}).values())
     events.sort(key=lambda event: event["occurred_at"])
     return [event for event in events if event_type is None or event["event_type"] == event_type]
+
+
+def published(event_type: str, payload: dict, site_id: str, occurred_at: datetime | None = None) -> dict:
+    """An envelope as its producer (the event type's first word) publishes it, validated by the
+    producer's rules, in a correlation of its own."""
+    return new_event(event_type, payload, site_id=site_id, producer=event_type.split(".")[0],
+                     correlation_id=str(uuid.uuid4()), occurred_at=occurred_at)
+
+
+def deliver_to(handlers: dict, context: ServiceContext, delivery: Event | dict) -> None:
+    """What a service's consumer does with one delivery, without the broker: load the envelope
+    (unless the test loaded it already), then call the handler of its event type."""
+    event = load_event(delivery) if isinstance(delivery, dict) else delivery
+    handlers[event.event_type](event, context)

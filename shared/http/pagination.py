@@ -6,3 +6,10 @@ def page_of(collection: Collection, query: dict, sort: list[tuple[str, int]], pa
     pagination_parameters.item_count = collection.count_documents(query)
     cursor = collection.find(query).sort(sort).skip(pagination_parameters.first_item).limit(pagination_parameters.page_size)
     return list(cursor)
+
+
+def page_of_list(items: list, pagination_parameters) -> list:
+    """One page of a list held in one document (e.g. the sessions inside a schedule), counted like ``page_of``."""
+    pagination_parameters.item_count = len(items)
+    first = pagination_parameters.first_item
+    return items[first:first + pagination_parameters.page_size]

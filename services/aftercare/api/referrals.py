@@ -1,13 +1,12 @@
 """Closed-loop referrals to the next level of care: the step-down one made with the plan, more by staff."""
 from flask_smorest import Blueprint
 
-from services.aftercare.api.common import actor, caller_site, request_events, service_context
-from services.aftercare.api.plans import find_plan
 from services.aftercare.api.schemas import Referral, ReferralCreate, ReferralQuery, ReferralTransition
 from services.aftercare.referrals import add_referral, move_referral
-from services.aftercare.store import REFERRALS
+from services.aftercare.store import PLANS, REFERRALS
 from shared.errors import Invalid, NotFound
 from shared.http.auth import current_site_id
+from shared.http.current import actor, collection, current_site, find_at_site, request_event, service_context
 from shared.http.pagination import page_of
 from shared.http.request_context import correlation_id
 
@@ -22,7 +21,7 @@ blp = Blueprint("referrals", __name__, url_prefix="/v1/referrals",
 @blp.paginate()
 def list_referrals(query, pagination_parameters):
     """The site's referrals, oldest first, filtered by plan or status."""
-    return page_of(service_context().db[REFERRALS], {"site_id": current_site_id(), **query},
+    return page_of(collection(REFERRALS), {"site_id": current_site_id(), **query},
                    [("created_at", 1), ("_id", 1)], pagination_parameters)
 
 
@@ -32,10 +31,10 @@ def list_referrals(query, pagination_parameters):
 def create_referral(fields):
     """Add a referral to a plan (emits aftercare.referral.created)."""
     try:
-        plan = find_plan(fields["plan_id"])
+        plan = find_at_site(PLANS, fields["plan_id"], "plan")
     except NotFound:
         raise Invalid({"plan_id": ["No such plan at this site."]}) from None
-    return add_referral(service_context(), plan, fields["level_of_care"], fields.get("provider"), request_events(),
+    return add_referral(service_context(), plan, fields["level_of_care"], fields.get("provider"), request_event,
                         correlation_id())
 
 
@@ -44,10 +43,7 @@ def create_referral(fields):
 @blp.alt_response(404, description="No such referral at this site.")
 def get_referral(referral_id):
     """One referral with its history."""
-    referral = service_context().db[REFERRALS].find_one({"_id": referral_id, "site_id": current_site_id()})
-    if referral is None:
-        raise NotFound(f"No referral {referral_id} at this site.")
-    return referral
+    return find_at_site(REFERRALS, referral_id, "referral")
 
 
 @blp.route("/<referral_id>/transitions", methods=["POST"])
@@ -58,5 +54,5 @@ def get_referral(referral_id):
 def transition_referral(fields, referral_id):
     """Move a referral to its next status (emits aftercare.referral.updated); ``reason`` is required
     to decline, and a decline opens a re_referral task."""
-    return move_referral(service_context(), caller_site(), referral_id, fields["to"], actor(), request_events(),
+    return move_referral(service_context(), current_site(), referral_id, fields["to"], actor(), request_event,
                          note=fields.get("note"), reason=fields.get("reason"))

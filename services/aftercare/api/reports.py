@@ -3,11 +3,11 @@ from datetime import date
 
 from flask_smorest import Blueprint
 
-from services.aftercare.api.common import service_context
 from services.aftercare.api.schemas import FollowUpReport, FollowUpReportQuery
 from services.aftercare.domain.follow_up import follow_up_rates, follow_up_status
 from services.aftercare.store import PLANS
 from shared.http.auth import operations_endpoint, visible_site_ids
+from shared.http.current import service_context
 from shared.http.fields import stored
 
 blp = Blueprint("reports", __name__, url_prefix="/v1/reports", description="Follow-up rates per site.")

@@ -2,7 +2,6 @@
 
 from flask_smorest import Blueprint
 
-from services.aftercare.api.common import actor, request_events, service_context
 from services.aftercare.api.schemas import Task, TaskAssignment, TaskCompletion, TaskQuery, TaskReopening
 from services.aftercare.domain import tasks as task_rules
 from services.aftercare.records import completion
@@ -10,6 +9,7 @@ from services.aftercare.store import TASKS
 from shared import clock
 from shared.errors import NotFound
 from shared.http.auth import current_site_id
+from shared.http.current import actor, collection, find_at_site, request_event
 from shared.http.fields import stored
 from shared.http.pagination import page_of
 from shared.outbox import modify
@@ -27,7 +27,7 @@ def list_tasks(query, pagination_parameters):
     selector = {"site_id": current_site_id(), **query}
     if "due_before" in query:
         selector["due_date"] = {"$lt": stored(selector.pop("due_before"))}  # ISO dates compare as strings
-    return page_of(service_context().db[TASKS], selector, [("due_date", 1), ("_id", 1)], pagination_parameters)
+    return page_of(collection(TASKS), selector, [("due_date", 1), ("_id", 1)], pagination_parameters)
 
 
 @blp.route("/<task_id>", methods=["GET"])
@@ -35,10 +35,7 @@ def list_tasks(query, pagination_parameters):
 @blp.alt_response(404, description="No such task at this site.")
 def get_task(task_id):
     """One task with its history."""
-    task = service_context().db[TASKS].find_one({"_id": task_id, "site_id": current_site_id()})
-    if task is None:
-        raise NotFound(f"No task {task_id} at this site.")
-    return task
+    return find_at_site(TASKS, task_id, "task")
 
 
 @blp.route("/<task_id>/complete", methods=["POST"])
@@ -48,8 +45,8 @@ def get_task(task_id):
 @blp.alt_response(409, description="The task is already completed or cancelled.")
 def complete_task(fields, task_id):
     """Complete an open or assigned task (emits aftercare.task.completed)."""
-    now, by, make_event = clock.now(), actor(), request_events()
-    return _change(task_id, lambda task: completion(task, now, by, make_event, fields.get("note")))
+    now, by = clock.now(), actor()
+    return _change(task_id, lambda task: completion(task, now, by, request_event, fields.get("note")))
 
 
 @blp.route("/<task_id>/assign", methods=["POST"])
@@ -85,7 +82,7 @@ def reopen_task(fields, task_id):
 
 
 def _change(task_id: str, change) -> dict:
-    task = modify(service_context().db[TASKS], {"_id": task_id, "site_id": current_site_id()}, change)
+    task = modify(collection(TASKS), {"_id": task_id, "site_id": current_site_id()}, change)
     if task is None:
         raise NotFound(f"No task {task_id} at this site.")
     return task

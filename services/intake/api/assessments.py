@@ -7,27 +7,21 @@ item count or range stores nothing and emits nothing.
 import uuid
 from datetime import date, timezone
 
-from flask import current_app
 from flask_smorest import Blueprint
 
-from services.intake.api.patients import find_patient
 from services.intake.api.schemas import Assessment, AssessmentCreate, AssessmentQuery, AssessmentSummary
 from services.intake.domain import assessments as rules
 from services.intake.domain.enrollments import current_enrollment
-from services.intake.store import ASSESSMENTS, ENROLLMENTS
+from services.intake.store import ASSESSMENTS, ENROLLMENTS, PATIENTS
 from shared import clock
 from shared.errors import Invalid
-from shared.http.auth import current_principal, current_site_id
+from shared.http.auth import current_site_id
+from shared.http.current import actor, collection, current_site, find_at_site, request_event
 from shared.http.pagination import page_of
-from shared.http.request_context import correlation_id
 from shared.outbox import insert_with_events
 
 blp = Blueprint("assessments", __name__, url_prefix="/v1/patients",
                 description="PHQ-9 and GAD-7 assessments of a patient, scored on the server, and progress.")
-
-
-def _db():
-    return current_app.extensions["iop"].db
 
 
 @blp.route("/<patient_id>/assessments", methods=["POST"])
@@ -37,11 +31,11 @@ def record_assessment(fields, patient_id):
     """Score and record an assessment (emits intake.assessment.recorded, and intake.risk.flagged
     when a risk flag is raised, in the same write). A wrong item count or an item outside 0-3
     is a 422 and nothing is stored."""
-    context, site_id, now = current_app.extensions["iop"], current_site_id(), clock.now()
-    find_patient(patient_id)
+    site_id, now = current_site_id(), clock.now()
+    find_at_site(PATIENTS, patient_id, "patient")
     score = rules.score(fields["instrument"], fields["item_scores"])
     enrollment_id = fields.get("enrollment_id")
-    if enrollment_id is not None and _db()[ENROLLMENTS].find_one(
+    if enrollment_id is not None and collection(ENROLLMENTS).find_one(
             {"_id": enrollment_id, "site_id": site_id, "patient_id": patient_id}) is None:
         raise Invalid({"enrollment_id": ["No enrollment of this patient at this site."]})
 
@@ -58,17 +52,16 @@ def record_assessment(fields, patient_id):
         "risk_flags": score.risk_flags,
         "administered_at": fields.get("administered_at", now).astimezone(timezone.utc),
         "recorded_at": now,
-        "recorded_by": current_principal().label,
+        "recorded_by": actor(),
     }
     ids = {"assessment_id": assessment_id, "patient_id": patient_id, "enrollment_id": enrollment_id,
            "instrument": score.instrument}
-    events = [context.event("intake.assessment.recorded", {
+    events = [request_event("intake.assessment.recorded", {
         **ids, "total_score": score.total_score, "severity": score.severity, "risk_flags": score.risk_flags,
-    }, site_id=site_id, correlation_id=correlation_id())]
+    })]
     if score.risk_flags:
-        events.append(context.event("intake.risk.flagged", {**ids, "risk_flags": score.risk_flags},
-                                    site_id=site_id, correlation_id=correlation_id()))
-    return insert_with_events(_db()[ASSESSMENTS], document, events)
+        events.append(request_event("intake.risk.flagged", {**ids, "risk_flags": score.risk_flags}))
+    return insert_with_events(collection(ASSESSMENTS), document, events)
 
 
 @blp.route("/<patient_id>/assessments", methods=["GET"])
@@ -77,9 +70,9 @@ def record_assessment(fields, patient_id):
 @blp.paginate()
 def list_assessments(query, patient_id, pagination_parameters):
     """The patient's assessments, most recently administered first, optionally of one instrument."""
-    find_patient(patient_id)
+    find_at_site(PATIENTS, patient_id, "patient")
     selector = {"site_id": current_site_id(), "patient_id": patient_id, **query}
-    return page_of(_db()[ASSESSMENTS], selector, [("administered_at", -1), ("_id", 1)], pagination_parameters)
+    return page_of(collection(ASSESSMENTS), selector, [("administered_at", -1), ("_id", 1)], pagination_parameters)
 
 
 @blp.route("/<patient_id>/assessments/summary", methods=["GET"])
@@ -90,13 +83,13 @@ def summarize_assessments(patient_id):
 
     The current enrollment is the active one, else the last one; days are the site's days."""
     site_id = current_site_id()
-    find_patient(patient_id)
-    enrollment = current_enrollment(_db()[ENROLLMENTS].find(
+    find_at_site(PATIENTS, patient_id, "patient")
+    enrollment = current_enrollment(collection(ENROLLMENTS).find(
         {"site_id": site_id, "patient_id": patient_id}, {"status": 1, "start_date": 1}))
     start = date.fromisoformat(enrollment["start_date"]) if enrollment else None
-    history = _db()[ASSESSMENTS].find({"site_id": site_id, "patient_id": patient_id},
+    history = collection(ASSESSMENTS).find({"site_id": site_id, "patient_id": patient_id},
                                       {"instrument": 1, "total_score": 1, "administered_at": 1})
-    zone = current_app.extensions["iop"].sites.get(site_id).zone
+    zone = current_site().zone
     return {
         "patient_id": patient_id,
         "enrollment_id": enrollment["_id"] if enrollment else None,

@@ -4,7 +4,6 @@ outcome over a date range, per site. An operations endpoint: an operator key see
 Counted in Python over plain finds (with projections) rather than an aggregation pipeline, which
 the embedded database stand-in only partly supports; a site's enrollments over a year are few.
 """
-from flask import current_app
 from flask_smorest import Blueprint
 
 from services.intake.api.schemas import Census, CensusQuery
@@ -12,6 +11,7 @@ from services.intake.domain import census as rules
 from services.intake.domain.enrollments import ACTIVE
 from services.intake.store import ENROLLMENTS
 from shared.http.auth import operations_endpoint, visible_site_ids
+from shared.http.current import service_context
 from shared.http.fields import stored
 
 blp = Blueprint("census", __name__, url_prefix="/v1/census",
@@ -25,7 +25,7 @@ blp = Blueprint("census", __name__, url_prefix="/v1/census",
 def census(query):
     """The census of the caller's site, or of every site for an operator key. The range
     defaults to the last 30 days up to each site's today (`from` and `to` included)."""
-    context = current_app.extensions["iop"]
+    context = service_context()
     site_ids = visible_site_ids() or [site.id for site in context.sites.all()]
     return {"sites": [_site_census(context, site_id, query.get("from_date"), query.get("to_date"))
                       for site_id in site_ids]}

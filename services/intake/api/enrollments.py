@@ -6,37 +6,27 @@ discharge always reaches aftercare, and a second discharge is refused before any
 import uuid
 from datetime import date, datetime
 
-from flask import current_app
 from flask_smorest import Blueprint
 from pymongo.errors import DuplicateKeyError
 
-from services.intake.api.patients import find_patient
+from services.intake.api.patients import require_patient
 from services.intake.api.schemas import Discharge, Enrollment, EnrollmentCreate, EnrollmentQuery, LengthChange
 from services.intake.domain import enrollments as rules
 from services.intake.store import ENROLLMENTS
 from shared import clock
-from shared.errors import Conflict, Invalid, NotFound
-from shared.http.auth import current_principal, current_site_id
+from shared.errors import Conflict
+from shared.http.auth import current_site_id
+from shared.http.current import actor, collection, current_site, find_at_site, request_event
 from shared.http.fields import stored
 from shared.http.pagination import page_of
-from shared.http.request_context import correlation_id
 from shared.outbox import insert_with_events, modify
 
 blp = Blueprint("enrollments", __name__, url_prefix="/v1/enrollments",
                 description="Admissions into a program, their planned length and discharge.")
 
 
-def _enrollments():
-    return current_app.extensions["iop"].db[ENROLLMENTS]
-
-
-def _site():
-    context = current_app.extensions["iop"]
-    return context.sites.get(current_site_id())
-
-
 def _status_change(old: str | None, new: str, now: datetime) -> dict:
-    return {"at": now, "by": current_principal().label, "from": old, "to": new}
+    return {"at": now, "by": actor(), "from": old, "to": new}
 
 
 @blp.route("", methods=["POST"])
@@ -45,10 +35,7 @@ def _status_change(old: str | None, new: str, now: datetime) -> dict:
 @blp.alt_response(409, description="The patient already has an active enrollment in this program.")
 def admit(fields):
     """Admit a patient into a program (emits intake.enrollment.admitted)."""
-    try:
-        find_patient(fields["patient_id"])
-    except NotFound:
-        raise Invalid({"patient_id": ["No such patient at this site."]}) from None
+    require_patient(fields["patient_id"])
     return admit_patient(fields["patient_id"], fields)
 
 
@@ -61,7 +48,7 @@ def admit_patient(patient_id: str, admission: dict, *, enrollment_id: str | None
     time is then returned instead of a second one. Conflict (409) when the patient already has
     an active enrollment in the program.
     """
-    context, site_id, now = current_app.extensions["iop"], current_site_id(), clock.now()
+    site_id, now = current_site_id(), clock.now()
     plan = rules.plan_enrollment(admission["program"], admission["start_date"], admission.get("planned_weeks"))
     program = rules.get_program(plan.program)
     enrollment_id = enrollment_id or str(uuid.uuid4())
@@ -84,7 +71,7 @@ def admit_patient(patient_id: str, admission: dict, *, enrollment_id: str | None
         "length_changes": [],
         "created_at": now,
     }
-    event = context.event(rules.EVENT_ADMITTED, {
+    event = request_event(rules.EVENT_ADMITTED, {
         "enrollment_id": enrollment_id,
         "patient_id": patient_id,
         "program": plan.program,
@@ -93,11 +80,11 @@ def admit_patient(patient_id: str, admission: dict, *, enrollment_id: str | None
         "planned_weeks": plan.planned_weeks,
         "planned_end_date": plan.planned_end_date,
         "group_id": document["group_id"],
-    }, site_id=site_id, correlation_id=correlation_id())
+    })
     try:
-        return insert_with_events(_enrollments(), document, [event])
+        return insert_with_events(collection(ENROLLMENTS), document, [event])
     except DuplicateKeyError:
-        already_made = _enrollments().find_one({"_id": enrollment_id, "site_id": site_id})
+        already_made = collection(ENROLLMENTS).find_one({"_id": enrollment_id, "site_id": site_id})
         if already_made is not None:
             return already_made
         raise Conflict(f"The patient already has an active enrollment in {plan.program}.") from None
@@ -122,21 +109,14 @@ def _released_slot(enrollment_id: str) -> str:
 def list_enrollments(query, pagination_parameters):
     """List the site's enrollments, filtered by patient, status or program."""
     selector = {"site_id": current_site_id(), **query}
-    return page_of(_enrollments(), selector, [("start_date", -1), ("_id", 1)], pagination_parameters)
+    return page_of(collection(ENROLLMENTS), selector, [("start_date", -1), ("_id", 1)], pagination_parameters)
 
 
 @blp.route("/<enrollment_id>", methods=["GET"])
 @blp.response(200, Enrollment)
 def get_enrollment(enrollment_id):
     """One enrollment with its status, outcome and status history."""
-    return find_enrollment(enrollment_id)
-
-
-def find_enrollment(enrollment_id: str) -> dict:
-    enrollment = _enrollments().find_one({"_id": enrollment_id, "site_id": current_site_id()})
-    if enrollment is None:
-        raise NotFound(f"No enrollment {enrollment_id} at this site.")
-    return enrollment
+    return find_at_site(ENROLLMENTS, enrollment_id, "enrollment")
 
 
 @blp.route("/<enrollment_id>/discharge", methods=["POST"])
@@ -147,14 +127,14 @@ def discharge(fields, enrollment_id):
     """Discharge with an outcome: ``completed`` emits intake.enrollment.completed, any other
     outcome intake.enrollment.discharged. Exactly one event per enrollment: a second discharge
     is a 409. The discharge date runs from the start date to the site's today (else 422)."""
-    context, now, today = current_app.extensions["iop"], clock.now(), _site().today()
-    find_enrollment(enrollment_id)
+    now, today = clock.now(), current_site().today()
+    find_at_site(ENROLLMENTS, enrollment_id, "enrollment")
     step_down = fields.get("step_down")
 
     def apply(enrollment):
         new_status = rules.check_discharge(enrollment["status"], date.fromisoformat(enrollment["start_date"]),
                                            fields["discharge_date"], fields["outcome"], today=today)
-        event = context.event(rules.event_type_for_outcome(fields["outcome"]), {
+        event = request_event(rules.event_type_for_outcome(fields["outcome"]), {
             "enrollment_id": enrollment_id,
             "patient_id": enrollment["patient_id"],
             "program": enrollment["program"],
@@ -163,7 +143,7 @@ def discharge(fields, enrollment_id):
             "outcome": fields["outcome"],
             "step_down": {"level_of_care": step_down["level_of_care"], "provider_id": step_down.get("provider")}
             if step_down else None,
-        }, site_id=enrollment["site_id"], correlation_id=correlation_id())
+        })
         changes = {
             "status": new_status,
             "outcome": fields["outcome"],
@@ -173,7 +153,7 @@ def discharge(fields, enrollment_id):
         }
         return changes, [event]
 
-    return modify(_enrollments(), {"_id": enrollment_id, "site_id": current_site_id()}, apply)
+    return modify(collection(ENROLLMENTS), {"_id": enrollment_id, "site_id": current_site_id()}, apply)
 
 
 @blp.route("/<enrollment_id>/planned-length", methods=["POST"])
@@ -183,20 +163,20 @@ def discharge(fields, enrollment_id):
 def change_planned_length(fields, enrollment_id):
     """Extend or shorten the program while active (emits intake.enrollment.length_changed,
     which scheduling uses to extend or trim the schedule)."""
-    context, now, site = current_app.extensions["iop"], clock.now(), _site()
-    find_enrollment(enrollment_id)
+    now, site = clock.now(), current_site()
+    find_at_site(ENROLLMENTS, enrollment_id, "enrollment")
 
     def apply(enrollment):
         new_end = rules.change_planned_length(enrollment["status"], date.fromisoformat(enrollment["start_date"]),
                                               fields["planned_weeks"], site.today(), enrollment["program"])
-        event = context.event("intake.enrollment.length_changed", {
+        event = request_event("intake.enrollment.length_changed", {
             "enrollment_id": enrollment_id,
             "patient_id": enrollment["patient_id"],
             "planned_weeks": fields["planned_weeks"],
             "planned_end_date": new_end,
             "previous_planned_end_date": date.fromisoformat(enrollment["planned_end_date"]),
-        }, site_id=enrollment["site_id"], correlation_id=correlation_id())
-        change = {"at": now, "by": current_principal().label, "from_weeks": enrollment["planned_weeks"],
+        })
+        change = {"at": now, "by": actor(), "from_weeks": enrollment["planned_weeks"],
                   "to_weeks": fields["planned_weeks"], "reason": fields.get("reason")}
         return {
             "planned_weeks": fields["planned_weeks"],
@@ -204,4 +184,4 @@ def change_planned_length(fields, enrollment_id):
             "length_changes": [*enrollment.get("length_changes", []), change],
         }, [event]
 
-    return modify(_enrollments(), {"_id": enrollment_id, "site_id": current_site_id()}, apply)
+    return modify(collection(ENROLLMENTS), {"_id": enrollment_id, "site_id": current_site_id()}, apply)

@@ -2,32 +2,28 @@
 import re
 import uuid
 
-from flask import current_app
 from flask_smorest import Blueprint
 from pymongo.errors import DuplicateKeyError
 
 from services.intake.api.schemas import Patient, PatientCreate, PatientQuery, PatientUpdate
 from services.intake.store import PATIENTS
 from shared import clock
-from shared.errors import Conflict, NotFound
-from shared.http.auth import current_principal, current_site_id
+from shared.errors import Conflict, Invalid, NotFound
+from shared.http.auth import current_site_id
+from shared.http.current import actor, collection, find_at_site, request_event
 from shared.http.fields import stored
 from shared.http.pagination import page_of
-from shared.http.request_context import correlation_id
 from shared.outbox import insert_with_events, modify
 
 blp = Blueprint("patients", __name__, url_prefix="/v1/patients", description="Patients of the caller's site.")
 
 
-def _patients():
-    return current_app.extensions["iop"].db[PATIENTS]
-
-
-def find_patient(patient_id: str) -> dict:
-    patient = _patients().find_one({"_id": patient_id, "site_id": current_site_id()})
-    if patient is None:
-        raise NotFound(f"No patient {patient_id} at this site.")
-    return patient
+def require_patient(patient_id: str) -> None:
+    """For request bodies: an unknown patient is an invalid field (422), not a missing resource."""
+    try:
+        find_at_site(PATIENTS, patient_id, "patient")
+    except NotFound:
+        raise Invalid({"patient_id": ["No such patient at this site."]}) from None
 
 
 @blp.route("", methods=["POST"])
@@ -45,7 +41,6 @@ def register_patient(fields):
 def register(fields: dict) -> dict:
     """Insert a patient at the caller's site with its registration event; a taken MRN raises
     DuplicateKeyError, which each caller answers in its own way (409, or linking a referral)."""
-    context = current_app.extensions["iop"]
     site_id, now = current_site_id(), clock.now()
     patient_id = str(uuid.uuid4())
     document = {
@@ -55,15 +50,14 @@ def register(fields: dict) -> dict:
         "birth_date": stored(fields["birth_date"]),
         "family_name_folded": fields["family_name"].casefold(),
         "created_at": now,
-        "created_by": current_principal().label,
+        "created_by": actor(),
     }
-    event = context.event("intake.patient.registered", {"patient_id": patient_id},
-                          site_id=site_id, correlation_id=correlation_id())
-    return insert_with_events(_patients(), document, [event])
+    return insert_with_events(collection(PATIENTS), document,
+                              [request_event("intake.patient.registered", {"patient_id": patient_id})])
 
 
 def find_patient_by_mrn(mrn: str) -> dict | None:
-    return _patients().find_one({"site_id": current_site_id(), "mrn": mrn})
+    return collection(PATIENTS).find_one({"site_id": current_site_id(), "mrn": mrn})
 
 
 @blp.route("", methods=["GET"])
@@ -77,14 +71,14 @@ def list_patients(query, pagination_parameters):
         selector["mrn"] = query["mrn"]
     if "name" in query:
         selector["family_name_folded"] = {"$regex": "^" + re.escape(query["name"].casefold())}
-    return page_of(_patients(), selector, [("family_name_folded", 1), ("_id", 1)], pagination_parameters)
+    return page_of(collection(PATIENTS), selector, [("family_name_folded", 1), ("_id", 1)], pagination_parameters)
 
 
 @blp.route("/<patient_id>", methods=["GET"])
 @blp.response(200, Patient)
 def get_patient(patient_id):
     """One patient of the caller's site (another site's patient is a 404)."""
-    return find_patient(patient_id)
+    return find_at_site(PATIENTS, patient_id, "patient")
 
 
 @blp.route("/<patient_id>", methods=["PATCH"])
@@ -92,13 +86,13 @@ def get_patient(patient_id):
 @blp.response(200, Patient)
 def update_patient(changes, patient_id):
     """Update demographics; the MRN stays unique at the site."""
-    find_patient(patient_id)
+    find_at_site(PATIENTS, patient_id, "patient")
     if "birth_date" in changes:
         changes["birth_date"] = stored(changes["birth_date"])
     if "family_name" in changes:
         changes["family_name_folded"] = changes["family_name"].casefold()
     changes["updated_at"] = clock.now()
     try:
-        return modify(_patients(), {"_id": patient_id, "site_id": current_site_id()}, lambda patient: (changes, []))
+        return modify(collection(PATIENTS), {"_id": patient_id, "site_id": current_site_id()}, lambda patient: (changes, []))
     except DuplicateKeyError:
         raise Conflict(f"MRN {changes['mrn']} is already registered at this site.") from None

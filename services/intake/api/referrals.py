@@ -11,21 +11,19 @@ transition again completes it without a second patient or enrollment.
 import uuid
 from datetime import date, datetime
 
-from flask import current_app
 from flask_smorest import Blueprint
 from pymongo.errors import DuplicateKeyError
 
 from services.intake.api.enrollments import admit_patient
-from services.intake.api.patients import find_patient, find_patient_by_mrn, register
+from services.intake.api.patients import find_patient_by_mrn, register, require_patient
 from services.intake.api.schemas import Referral, ReferralCreate, ReferralQuery, ReferralTransition
 from services.intake.domain import referrals as rules
 from services.intake.store import REFERRALS
 from shared import clock
-from shared.errors import Invalid, NotFound
-from shared.http.auth import current_principal, current_site_id
+from shared.http.auth import current_site_id
+from shared.http.current import actor, collection, find_at_site, request_event
 from shared.http.fields import stored
 from shared.http.pagination import page_of
-from shared.http.request_context import correlation_id
 from shared.outbox import insert_with_events, modify
 
 blp = Blueprint("referrals", __name__, url_prefix="/v1/referrals",
@@ -35,19 +33,8 @@ blp = Blueprint("referrals", __name__, url_prefix="/v1/referrals",
 REFERRAL_ENROLLMENT_NAMESPACE = uuid.UUID("0b5f3f0e-8f61-4a57-9f0e-6f1c2a7d4e21")
 
 
-def _referrals():
-    return current_app.extensions["iop"].db[REFERRALS]
-
-
-def _find(referral_id: str) -> dict:
-    referral = _referrals().find_one({"_id": referral_id, "site_id": current_site_id()})
-    if referral is None:
-        raise NotFound(f"No referral {referral_id} at this site.")
-    return referral
-
-
 def _status_change(old: str | None, new: str, reason: str | None, now: datetime) -> dict:
-    return {"at": now, "by": current_principal().label, "from": old, "to": new, "reason": reason}
+    return {"at": now, "by": actor(), "from": old, "to": new, "reason": reason}
 
 
 @blp.route("", methods=["POST"])
@@ -58,12 +45,9 @@ def receive_referral(fields):
 
     Name the person either by ``patient_id`` (an existing patient of the site) or by ``patient``
     (demographics of someone who is not a patient yet)."""
-    context, site_id, now = current_app.extensions["iop"], current_site_id(), clock.now()
+    site_id, now = current_site_id(), clock.now()
     if "patient_id" in fields:
-        try:
-            find_patient(fields["patient_id"])
-        except NotFound:
-            raise Invalid({"patient_id": ["No such patient at this site."]}) from None
+        require_patient(fields["patient_id"])
     person = fields.get("patient")
     referral_id = str(uuid.uuid4())
     document = {
@@ -81,13 +65,13 @@ def receive_referral(fields):
         "received_at": now,
         "updated_at": None,
     }
-    event = context.event("intake.referral.received", {
+    event = request_event("intake.referral.received", {
         "referral_id": referral_id,
         "source": document["source"],
         "urgency": document["urgency"],
         "patient_id": document["patient_id"],
-    }, site_id=site_id, correlation_id=correlation_id())
-    return insert_with_events(_referrals(), document, [event])
+    })
+    return insert_with_events(collection(REFERRALS), document, [event])
 
 
 @blp.route("", methods=["GET"])
@@ -97,14 +81,14 @@ def receive_referral(fields):
 def list_referrals(query, pagination_parameters):
     """The site's referrals, newest first, filtered by status or urgency."""
     selector = {"site_id": current_site_id(), **query}
-    return page_of(_referrals(), selector, [("received_at", -1), ("_id", 1)], pagination_parameters)
+    return page_of(collection(REFERRALS), selector, [("received_at", -1), ("_id", 1)], pagination_parameters)
 
 
 @blp.route("/<referral_id>", methods=["GET"])
 @blp.response(200, Referral)
 def get_referral(referral_id):
     """One referral with its status history."""
-    return _find(referral_id)
+    return find_at_site(REFERRALS, referral_id, "referral")
 
 
 @blp.route("/<referral_id>/transitions", methods=["POST"])
@@ -119,7 +103,7 @@ def transition_referral(fields, referral_id):
     Accepting registers the patient, or links the patient already registered under the MRN at
     the site (same birth date required). Admitting creates the enrollment exactly as
     POST /v1/enrollments does (emits intake.enrollment.admitted)."""
-    referral = _find(referral_id)
+    referral = find_at_site(REFERRALS, referral_id, "referral")
     # Checked before anything is made so that an illegal move registers or enrolls nobody.
     rules.transition(referral["status"], fields["to"], fields.get("reason"))
 
@@ -153,7 +137,7 @@ def _patient_for(referral: dict, offered_mrn: str | None) -> str:
 def _move(referral_id: str, to: str, reason: str | None, made: dict) -> dict:
     """Write the move and its event in one write, checking it again against the stored status
     in case a concurrent request moved the referral first."""
-    context, now = current_app.extensions["iop"], clock.now()
+    now = clock.now()
 
     def apply(referral):
         rules.transition(referral["status"], to, reason)
@@ -163,14 +147,14 @@ def _move(referral_id: str, to: str, reason: str | None, made: dict) -> dict:
             "status_history": [*referral["status_history"], _status_change(referral["status"], to, reason, now)],
             "updated_at": now,
         }
-        event = context.event("intake.referral.updated", {
+        event = request_event("intake.referral.updated", {
             "referral_id": referral_id,
             "status": to,
             "previous_status": referral["status"],
             "urgency": referral["urgency"],
             "patient_id": changes.get("patient_id", referral["patient_id"]),
             "enrollment_id": changes.get("enrollment_id", referral["enrollment_id"]),
-        }, site_id=referral["site_id"], correlation_id=correlation_id())
+        })
         return changes, [event]
 
-    return modify(_referrals(), {"_id": referral_id, "site_id": current_site_id()}, apply)
+    return modify(collection(REFERRALS), {"_id": referral_id, "site_id": current_site_id()}, apply)

@@ -6,16 +6,14 @@ so that case management hears of it; the event names no side effect, only the se
 
 from flask_smorest import Blueprint
 
-from services.medication.api import collection, service_context
 from services.medication.api.patients import require_patient
 from services.medication.api.schemas import CheckIn, CheckInCreate, CheckInQuery
 from services.medication.domain import check_ins as rules
 from services.medication.store import CHECK_INS, check_in_document
 from shared import clock
-from shared.errors import NotFound
-from shared.http.auth import current_principal, current_site_id
+from shared.http.auth import current_site_id
+from shared.http.current import actor, collection, find_at_site, request_event
 from shared.http.pagination import page_of
-from shared.http.request_context import correlation_id
 from shared.outbox import insert_with_events
 
 blp = Blueprint("check_ins", __name__, url_prefix="/v1/check-ins",
@@ -33,15 +31,15 @@ def record_check_in(fields):
     ``severity: severe`` and the number of side effects reported; milder ones are only recorded."""
     site_id = current_site_id()
     require_patient(fields["patient_id"])
-    check_in = rules.new_check_in(fields, clock.now(), current_principal().label)
+    check_in = rules.new_check_in(fields, clock.now(), actor())
     events = []
     if rules.severe_side_effects(check_in["side_effects"]):
-        events.append(service_context().event(EVENT_SIDE_EFFECT, {
+        events.append(request_event(EVENT_SIDE_EFFECT, {
             "check_in_id": check_in["id"],
             "patient_id": check_in["patient_id"],
             "severity": "severe",
             "side_effect_count": len(check_in["side_effects"]),
-        }, site_id=site_id, correlation_id=correlation_id()))
+        }))
     return insert_with_events(collection(CHECK_INS), check_in_document(check_in, site_id), events)
 
 
@@ -59,7 +57,4 @@ def list_check_ins(query, pagination_parameters):
 @blp.response(200, CheckIn)
 def get_check_in(check_in_id):
     """One check-in."""
-    check_in = collection(CHECK_INS).find_one({"_id": check_in_id, "site_id": current_site_id()})
-    if check_in is None:
-        raise NotFound(f"No check-in {check_in_id} at this site.")
-    return check_in
+    return find_at_site(CHECK_INS, check_in_id, "check-in")

@@ -6,16 +6,14 @@ status and RxNorm code only: never the medication name, dose or reason.
 
 from flask_smorest import Blueprint
 
-from services.medication.api import collection, service_context
 from services.medication.api.patients import require_patient
 from services.medication.api.schemas import Adjustment, Discontinuation, Order, OrderCreate, OrderQuery
 from services.medication.domain import orders as rules
 from services.medication.store import ORDERS, order_document, order_from_document
 from shared import clock
-from shared.errors import NotFound
-from shared.http.auth import current_principal, current_site_id
+from shared.http.auth import current_site_id
+from shared.http.current import actor, collection, find_at_site, request_event
 from shared.http.pagination import page_of
-from shared.http.request_context import correlation_id
 from shared.outbox import insert_with_events, modify
 
 blp = Blueprint("orders", __name__, url_prefix="/v1/orders",
@@ -26,10 +24,9 @@ EVENT_ADJUSTED = "medication.order.adjusted"
 EVENT_DISCONTINUED = "medication.order.discontinued"
 
 
-def _order_event(event_type: str, order: dict, site_id: str) -> dict:
-    payload = {"order_id": order["id"], "patient_id": order["patient_id"], "rxnorm": order["rxnorm"],
-               "status": order["status"]}
-    return service_context().event(event_type, payload, site_id=site_id, correlation_id=correlation_id())
+def _order_event(event_type: str, order: dict) -> dict:
+    return request_event(event_type, {"order_id": order["id"], "patient_id": order["patient_id"],
+                                      "rxnorm": order["rxnorm"], "status": order["status"]})
 
 
 @blp.route("", methods=["POST"])
@@ -40,9 +37,9 @@ def create_order(fields):
     """Prescribe a medication for a patient of the site (emits medication.order.created)."""
     site_id = current_site_id()
     require_patient(fields["patient_id"])
-    order = rules.new_order(fields, clock.now(), current_principal().label)
+    order = rules.new_order(fields, clock.now(), actor())
     return insert_with_events(collection(ORDERS), order_document(order, site_id),
-                              [_order_event(EVENT_CREATED, order, site_id)])
+                              [_order_event(EVENT_CREATED, order)])
 
 
 @blp.route("", methods=["GET"])
@@ -59,7 +56,7 @@ def list_orders(query, pagination_parameters):
 @blp.response(200, Order)
 def get_order(order_id):
     """One order with its full history."""
-    return _find(order_id)
+    return find_at_site(ORDERS, order_id, "order")
 
 
 @blp.route("/<order_id>/adjustments", methods=["POST"])
@@ -84,23 +81,16 @@ def discontinue_order(fields, order_id):
         order, fields["reason"], now, actor))
 
 
-def _find(order_id: str) -> dict:
-    order = collection(ORDERS).find_one({"_id": order_id, "site_id": current_site_id()})
-    if order is None:
-        raise NotFound(f"No order {order_id} at this site.")
-    return order
-
-
 def _change(order_id: str, event_type: str, rule) -> dict:
     """Apply a domain ``rule(order, now, actor)`` to the stored order together with its event.
 
     The domain raises Invalid (422) or IllegalTransition (409) before anything is written."""
-    site_id, now, actor = current_site_id(), clock.now(), current_principal().label
-    _find(order_id)
+    now, by = clock.now(), actor()
+    find_at_site(ORDERS, order_id, "order")
 
     def apply(document):
-        changed = rule(order_from_document(document), now, actor)
+        changed = rule(order_from_document(document), now, by)
         changes = {key: changed[key] for key in ("dose", "status", "updated_at", "discontinued_at", "history")}
-        return changes, [_order_event(event_type, changed, site_id)]
+        return changes, [_order_event(event_type, changed)]
 
-    return modify(collection(ORDERS), {"_id": order_id, "site_id": site_id}, apply)
+    return modify(collection(ORDERS), {"_id": order_id, "site_id": current_site_id()}, apply)

@@ -7,13 +7,13 @@ from datetime import datetime, time, timedelta
 
 from flask_smorest import Blueprint
 
-from services.medication.api import collection, service_context
 from services.medication.api.schemas import Adherence, AdherenceQuery, MedicationsQuery, PatientMedications
 from services.medication.domain import orders as order_rules
 from services.medication.domain.check_ins import adherence_rate
 from services.medication.store import CHECK_INS, ORDERS, PATIENTS
 from shared.errors import Invalid, NotFound
 from shared.http.auth import current_site_id
+from shared.http.current import collection, current_site
 
 blp = Blueprint("patients", __name__, url_prefix="/v1/patients",
                 description="A patient's medication list, its history, and adherence over a period.")
@@ -67,7 +67,7 @@ def patient_adherence(query, patient_id):
     """Adherence over the check-ins from ``from`` to ``to`` (site calendar days, both included);
     by default the last 30 days including today. Partial adherence counts as half."""
     find_patient(patient_id)
-    site = service_context().sites.get(current_site_id())
+    site = current_site()
     end = query.get("end", site.today())
     start = query.get("start", end - timedelta(days=DEFAULT_ADHERENCE_DAYS - 1))
     if start > end:

@@ -2,12 +2,11 @@
 from flask import Response
 from flask_smorest import Blueprint
 
-from services.medication.api import collection
 from services.medication.api.schemas import Reconciliation, ReconciliationQuery
 from services.medication.domain.reconciliation import render_text
 from services.medication.store import RECONCILIATIONS, entry_from_document
-from shared.errors import NotFound
 from shared.http.auth import current_site_id
+from shared.http.current import collection, find_at_site
 from shared.http.pagination import page_of
 
 blp = Blueprint("reconciliations", __name__, url_prefix="/v1/reconciliations",
@@ -30,7 +29,7 @@ def list_reconciliations(query, pagination_parameters):
 @blp.response(200, Reconciliation)
 def get_reconciliation(reconciliation_id):
     """One reconciliation: every order active at discharge at its current dose, recent changes marked."""
-    return _find(reconciliation_id)
+    return find_at_site(RECONCILIATIONS, reconciliation_id, "reconciliation")
 
 
 @blp.route("/<reconciliation_id>/print", methods=["GET"])
@@ -38,13 +37,6 @@ def get_reconciliation(reconciliation_id):
               description="A printable list for the next prescriber; it names no patient.")
 def print_reconciliation(reconciliation_id):
     """The reconciliation as plain text; a leading ``*`` marks a recent start or dose change."""
-    reconciliation = _find(reconciliation_id)
+    reconciliation = find_at_site(RECONCILIATIONS, reconciliation_id, "reconciliation")
     text = render_text([entry_from_document(entry) for entry in reconciliation["medications"]])
     return Response(text, mimetype="text/plain")
-
-
-def _find(reconciliation_id: str) -> dict:
-    reconciliation = collection(RECONCILIATIONS).find_one({"_id": reconciliation_id, "site_id": current_site_id()})
-    if reconciliation is None:
-        raise NotFound(f"No reconciliation {reconciliation_id} at this site.")
-    return reconciliation

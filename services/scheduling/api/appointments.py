@@ -6,10 +6,8 @@ points at the time that holds; consumers treat it as "booked or moved", idempote
 """
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import current_app
 from flask_smorest import Blueprint
 
-from services.scheduling.api.context import collection, current_site
 from services.scheduling.api.schemas import (
     Appointment,
     AppointmentAttendance,
@@ -21,8 +19,9 @@ from services.scheduling.domain.follow_up import FOLLOW_UP_WINDOW_DAYS
 from services.scheduling.follow_ups import BOOKED, FOLLOW_UP, appointment_booked
 from services.scheduling.store import APPOINTMENTS
 from shared import clock
-from shared.errors import IllegalTransition, Invalid, NotFound, StateMachine
-from shared.http.auth import current_principal, current_site_id
+from shared.errors import IllegalTransition, Invalid, StateMachine
+from shared.http.auth import current_site_id
+from shared.http.current import actor, collection, current_site, find_at_site, request_event, service_context
 from shared.http.pagination import page_of
 from shared.http.request_context import correlation_id
 from shared.outbox import modify
@@ -43,23 +42,12 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=current_site().zone).astimezone(UTC)
 
 
-def _find(appointment_id: str) -> dict:
-    appointment = collection(APPOINTMENTS).find_one({"_id": appointment_id, "site_id": current_site_id()})
-    if appointment is None:
-        raise NotFound(f"No appointment {appointment_id} at this site.")
-    return appointment
-
-
 def _history(action: str, now: datetime, **details) -> dict:
-    return {"at": now, "by": current_principal().label, "action": action, **details}
-
-
-def _envelope() -> dict:
-    return {"site_id": current_site_id(), "correlation_id": correlation_id()}
+    return {"at": now, "by": actor(), "action": action, **details}
 
 
 def _change(appointment_id: str, apply) -> dict:
-    _find(appointment_id)
+    find_at_site(APPOINTMENTS, appointment_id, "appointment")
     return modify(collection(APPOINTMENTS), {"_id": appointment_id, "site_id": current_site_id()}, apply)
 
 
@@ -85,7 +73,7 @@ def list_appointments(query, pagination_parameters):
 @blp.response(200, Appointment)
 def get_appointment(appointment_id):
     """One appointment with its history."""
-    return _find(appointment_id)
+    return find_at_site(APPOINTMENTS, appointment_id, "appointment")
 
 
 @blp.route("/<appointment_id>/reschedule", methods=["POST"])
@@ -94,7 +82,7 @@ def get_appointment(appointment_id):
 @blp.alt_response(409, description="The appointment is no longer booked.")
 def reschedule(fields, appointment_id):
     """Move a booked appointment to a future instant; re-emits scheduling.appointment.booked."""
-    context, now, starts_at = current_app.extensions["iop"], clock.now(), fields["starts_at"].astimezone(UTC)
+    context, now, starts_at = service_context(), clock.now(), fields["starts_at"].astimezone(UTC)
     if starts_at <= now:
         raise Invalid({"starts_at": ["Must be in the future."]})
 
@@ -107,7 +95,8 @@ def reschedule(fields, appointment_id):
             "late": _misses_follow_up_window(appointment, starts_at),
             "history": [*appointment["history"], _history("rescheduled", now, starts_at=starts_at)],
         }
-        return changes, [appointment_booked(context, {**appointment, **changes}, **_envelope())]
+        return changes, [appointment_booked(context, {**appointment, **changes}, site_id=current_site_id(),
+                                                     correlation_id=correlation_id())]
 
     return _change(appointment_id, apply)
 
@@ -125,17 +114,17 @@ def _misses_follow_up_window(appointment: dict, starts_at: datetime) -> bool:
 @blp.alt_response(409, description="Attendance was already taken.")
 def cancel(fields, appointment_id):
     """Cancel a booked appointment (emits scheduling.appointment.cancelled); cancelling again changes nothing."""
-    context, now = current_app.extensions["iop"], clock.now()
+    now = clock.now()
 
     def apply(appointment):
         if appointment["status"] == CANCELLED:
             return None
         APPOINTMENT_MACHINE.check(appointment["status"], CANCELLED)
         reason = fields.get("reason")
-        event = context.event("scheduling.appointment.cancelled", {
+        event = request_event("scheduling.appointment.cancelled", {
             "appointment_id": appointment["_id"], "patient_id": appointment["patient_id"],
             "enrollment_id": appointment.get("enrollment_id"), "kind": appointment["kind"], "reason": reason,
-        }, **_envelope())
+        })
         history = [*appointment["history"], _history("cancelled", now, status=CANCELLED, **({"reason": reason} if reason else {}))]
         return {"status": CANCELLED, "history": history}, [event]
 
@@ -149,17 +138,17 @@ def cancel(fields, appointment_id):
 def record_attendance(fields, appointment_id):
     """Mark the appointment attended or no_show (a correction is allowed); emits
     scheduling.appointment.attended, which aftercare uses to mark the follow-up met."""
-    context, now, status = current_app.extensions["iop"], clock.now(), fields["status"]
+    now, status = clock.now(), fields["status"]
 
     def apply(appointment):
         if appointment["status"] == status:
             return None
         APPOINTMENT_MACHINE.check(appointment["status"], status)
-        event = context.event("scheduling.appointment.attended", {
+        event = request_event("scheduling.appointment.attended", {
             "appointment_id": appointment["_id"], "patient_id": appointment["patient_id"],
             "enrollment_id": appointment.get("enrollment_id"), "kind": appointment["kind"],
             "status": status, "starts_at": appointment["starts_at"],
-        }, **_envelope())
+        })
         return {"status": status, "history": [*appointment["history"], _history("attendance", now, status=status)]}, [event]
 
     return _change(appointment_id, apply)

@@ -9,14 +9,13 @@ from datetime import timedelta
 from flask import Response
 from flask_smorest import Blueprint
 
-from services.scheduling.api.context import collection, current_site
-from services.scheduling.api.groups import find_group
 from services.scheduling.domain.calendar_feed import render_ics, summary_for
 from services.scheduling.domain.schedule import generate_sessions
 from services.scheduling.schedules import group_slot
-from services.scheduling.store import APPOINTMENTS, SCHEDULES
+from services.scheduling.store import APPOINTMENTS, GROUPS, SCHEDULES
 from shared.errors import NotFound
 from shared.http.auth import current_site_id
+from shared.http.current import collection, current_site, find_at_site
 
 blp = Blueprint("calendars", __name__, url_prefix="/v1", description="Calendar feeds (iCalendar, RFC 5545).")
 
@@ -43,7 +42,7 @@ def _ics(name: str, items: list[dict], filename: str) -> Response:
 @blp.alt_response(404, description="No such group at this site.")
 def group_calendar(group_id):
     """The group's meetings from four weeks ago to thirteen weeks ahead (none once archived)."""
-    group, site = find_group(group_id), current_site()
+    group, site = find_at_site(GROUPS, group_id, "group"), current_site()
     meetings = []
     if group.get("archived_at") is None:
         today = site.today()

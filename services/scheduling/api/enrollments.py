@@ -3,7 +3,6 @@ from datetime import date, timedelta
 
 from flask_smorest import Blueprint
 
-from services.scheduling.api.context import collection, current_site, page_of_list
 from services.scheduling.api.schemas import AttendanceSummary, Schedule, Session, SessionQuery
 from services.scheduling.attendance_records import recorded_history
 from services.scheduling.domain.attendance import AttendanceRecord, attended_hours_by_week, unexcused_streak
@@ -13,6 +12,8 @@ from services.scheduling.session_records import is_cancelled, planned
 from services.scheduling.store import SCHEDULES
 from shared.errors import NotFound
 from shared.http.auth import current_site_id
+from shared.http.current import collection, current_site
+from shared.http.pagination import page_of_list
 
 blp = Blueprint("enrollments", __name__, url_prefix="/v1/enrollments",
                 description="Each enrollment's sessions, scheduled from its admission event.")

@@ -4,7 +4,6 @@ from datetime import date
 
 from flask_smorest import Blueprint
 
-from services.scheduling.api.context import collection, current_site
 from services.scheduling.api.schemas import Group, GroupCreate, GroupQuery, GroupUpdate, Roster, SessionRoster
 from services.scheduling.domain.groups import validate_group
 from services.scheduling.domain.rosters import fill_free_seats
@@ -12,8 +11,9 @@ from services.scheduling.schedules import roster_of, seat_promoted_members
 from services.scheduling.session_records import is_cancelled
 from services.scheduling.store import GROUPS, SCHEDULES
 from shared import clock
-from shared.errors import Conflict, Invalid, NotFound
+from shared.errors import Conflict, Invalid
 from shared.http.auth import current_site_id
+from shared.http.current import collection, current_site, find_at_site
 from shared.http.pagination import page_of
 from shared.outbox import insert_with_events, modify
 
@@ -21,13 +21,6 @@ blp = Blueprint("groups", __name__, url_prefix="/v1/groups",
                 description="Therapy groups of the caller's site, their seats and waiting lists.")
 
 SLOT_FIELDS = ("modality", "weekdays", "start_time", "duration_minutes", "capacity")
-
-
-def find_group(group_id: str) -> dict:
-    group = collection(GROUPS).find_one({"_id": group_id, "site_id": current_site_id()})
-    if group is None:
-        raise NotFound(f"No group {group_id} at this site.")
-    return group
 
 
 def _validated(definition: dict) -> dict:
@@ -76,7 +69,7 @@ def list_groups(query, pagination_parameters):
 @blp.response(200, Group)
 def get_group(group_id):
     """One group."""
-    return find_group(group_id)
+    return find_at_site(GROUPS, group_id, "group")
 
 
 @blp.route("/<group_id>", methods=["PATCH"])
@@ -87,7 +80,7 @@ def update_group(changes, group_id):
     """Change a group. A larger capacity seats the longest-waiting patients at once; a capacity
     below the seats taken is refused. New days or times apply to sessions generated from now on
     (admissions, seats, extensions); sessions already booked keep their time."""
-    find_group(group_id)
+    find_at_site(GROUPS, group_id, "group")
     now = clock.now()
 
     def apply(group):
@@ -112,7 +105,7 @@ def update_group(changes, group_id):
 def archive_group(group_id):
     """Archive a group that nobody attends or waits for; it then takes no admission. Archiving
     an archived group changes nothing."""
-    find_group(group_id)
+    find_at_site(GROUPS, group_id, "group")
     now = clock.now()
 
     def apply(group):
@@ -131,7 +124,7 @@ def archive_group(group_id):
 @blp.response(200, Roster)
 def group_roster(group_id):
     """Who holds a seat, and the waiting list in the order seats will be given."""
-    group = find_group(group_id)
+    group = find_at_site(GROUPS, group_id, "group")
     roster = roster_of(group)
     waiting = sorted(roster.waiting_list, key=lambda entry: (entry["joined_at"], entry["enrollment_id"]))
     return {
@@ -147,7 +140,7 @@ def group_roster(group_id):
 def session_roster(group_id, local_date):
     """Who is booked into the group's meeting on a date (site time), with each patient's session
     id for taking attendance. Cancelled sessions are listed with status ``cancelled``."""
-    group = find_group(group_id)
+    group = find_at_site(GROUPS, group_id, "group")
     try:
         day = date.fromisoformat(local_date)
     except ValueError:

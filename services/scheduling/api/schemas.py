@@ -7,10 +7,10 @@ are reported field by field like the schema's own errors.
 """
 from marshmallow import Schema, fields, validate
 
-from services.scheduling.api.context import current_site
 from services.scheduling.domain.attendance import ATTENDANCE_STATUSES
 from services.scheduling.domain.groups import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, MODALITIES
 from shared.business_days import WEEKDAYS
+from shared.http.current import current_site
 from shared.http.fields import StoredDate
 
 CODE = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="Must be a code of letters, digits and _.:- (at most 64).")

@@ -1,16 +1,14 @@
 """Taking attendance on a session, corrections included (history kept)."""
 
-from flask import current_app
 from flask_smorest import Blueprint
 
-from services.scheduling.api.context import collection, current_site
 from services.scheduling.api.enrollments import find_schedule
 from services.scheduling.api.schemas import AttendanceRecord, Session
 from services.scheduling.attendance_records import take_attendance
 from services.scheduling.store import SCHEDULES
 from shared import clock
-from shared.http.auth import current_principal, current_site_id
-from shared.http.request_context import correlation_id
+from shared.http.auth import current_site_id
+from shared.http.current import actor, collection, current_site, request_event
 from shared.outbox import modify
 
 blp = Blueprint("sessions", __name__, url_prefix="/v1/sessions", description="Attendance at sessions.")
@@ -25,26 +23,25 @@ def record_attendance(fields, session_id):
     """Record (or correct) attendance: emits scheduling.attendance.recorded, and
     scheduling.absence.escalated once per streak of unexcused absences reaching the site's
     threshold (2 unless configured). Recording the same status again changes nothing."""
-    context, site, now = current_app.extensions["iop"], current_site(), clock.now()
+    site, now = current_site(), clock.now()
     find_schedule(fields["enrollment_id"])
     answer = {}
 
     def apply(schedule):
         change = take_attendance(schedule["sessions"], schedule.get("escalated_streaks") or [], session_id,
-                                 fields["status"], current_principal().label, now, site.absence_escalation_threshold)
+                                 fields["status"], actor(), now, site.absence_escalation_threshold)
         answer["session"] = change.session
         if not change.changed:
             return None
-        envelope = {"site_id": site.id, "correlation_id": correlation_id()}
         ids = {"enrollment_id": schedule["enrollment_id"], "patient_id": schedule["patient_id"]}
-        events = [context.event("scheduling.attendance.recorded",
-                                {"session_id": session_id, **ids, "status": fields["status"]}, **envelope)]
+        events = [request_event("scheduling.attendance.recorded",
+                                {"session_id": session_id, **ids, "status": fields["status"]})]
         changes = {"sessions": change.sessions}
         if change.escalation is not None:
             changes["escalated_streaks"] = [*(schedule.get("escalated_streaks") or []), change.escalation.opened_by]
-            events.append(context.event("scheduling.absence.escalated", {
+            events.append(request_event("scheduling.absence.escalated", {
                 **ids, "consecutive_absences": change.escalation.absences, "last_session_id": change.last_absence_id,
-            }, **envelope))
+            }))
         return changes, events
 
     modify(collection(SCHEDULES), {"site_id": current_site_id(), "enrollment_id": fields["enrollment_id"]}, apply)

@@ -1,12 +1,12 @@
 """Aftercare fixtures: its context on the test database, its API client, and events as other services send them."""
-import uuid
 from datetime import date, datetime, timezone
+from functools import partial
 
 import pytest
 
 from services.aftercare.handlers import HANDLERS
-from shared.events import Event, load_event, new_event
-from tests.conftest import api_client, service_context
+from shared.events import Event, load_event
+from tests.conftest import api_client, deliver_to, published, service_context
 
 SITE = "mpls"
 DISCHARGE_DAY = date(2026, 10, 26)  # a Monday at a site open Monday to Friday
@@ -24,13 +24,10 @@ def aftercare(settings, sites):
 
 def event(event_type: str, payload: dict, site_id: str = SITE, occurred_at: datetime | None = None) -> Event:
     """An event as the consumer hands it over: made by its producer's rules, then loaded."""
-    producer = event_type.split(".")[0]
-    return load_event(new_event(event_type, payload, site_id=site_id, producer=producer,
-                                correlation_id=f"corr-{uuid.uuid4().hex[:8]}", occurred_at=occurred_at))
+    return load_event(published(event_type, payload, site_id, occurred_at))
 
 
-def deliver(context, delivered: Event) -> None:
-    HANDLERS[delivered.event_type](delivered, context)
+deliver = partial(deliver_to, HANDLERS)
 
 
 def completion(enrollment_id: str = "enr-1", patient_id: str = "pat-1", discharge_date: date = DISCHARGE_DAY,

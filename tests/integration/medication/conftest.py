@@ -2,12 +2,13 @@
 the same database, and intake's events delivered straight to medication's handlers."""
 import uuid
 from datetime import date
+from functools import partial
 
 import pytest
 
 from services.medication.handlers import HANDLERS
-from shared.events import load_event, new_event
-from tests.conftest import CLINICIAN, api_client, service_context
+from shared.events import load_event
+from tests.conftest import CLINICIAN, api_client, deliver_to, published, service_context
 
 SITE = "mpls"  # the site of tests.conftest.CLINICIAN
 OTHER_SITE_ID = "stpaul"  # the site of tests.conftest.OTHER_SITE
@@ -26,12 +27,10 @@ def medication_context(settings, sites):
 def intake_event(event_type: str, payload: dict, site_id: str = SITE):
     """An event as the medication worker receives it: made and validated by the producer's rules,
     then loaded the way the consumer loads it."""
-    return load_event(new_event(event_type, payload, site_id=site_id, producer="intake",
-                                correlation_id=str(uuid.uuid4())))
+    return load_event(published(event_type, payload, site_id))
 
 
-def deliver(context, event) -> None:
-    HANDLERS[event.event_type](event, context)
+deliver = partial(deliver_to, HANDLERS)
 
 
 def known_patient(context, site_id: str = SITE) -> str:

@@ -1,12 +1,12 @@
 """Fixtures for scheduling: its API client, its context, and intake's events delivered to its handlers."""
 import uuid
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 
 from services.scheduling.handlers import HANDLERS
-from shared.events import load_event, new_event
-from tests.conftest import CLINICIAN, api_client, service_context
+from tests.conftest import CLINICIAN, api_client, deliver_to, published, service_context
 
 # The integration tier runs at a pinned today (tests/integration/conftest.py, 2026-11-26): these
 # sessions lie in the future on any day the suite runs.
@@ -25,14 +25,11 @@ def context(settings, sites):
 
 
 def intake_event(event_type: str, payload: dict, site_id: str = "mpls") -> dict:
-    """An envelope as intake would publish it."""
-    return new_event(event_type, payload, site_id=site_id, producer="intake", correlation_id=str(uuid.uuid4()))
+    """An envelope as intake would publish it (tests read its payload back, so it stays unloaded)."""
+    return published(event_type, payload, site_id)
 
 
-def deliver(context, envelope: dict) -> None:
-    """What the consumer does with one delivery: load the envelope, call the handler."""
-    event = load_event(envelope)
-    HANDLERS[event.event_type](event, context)
+deliver = partial(deliver_to, HANDLERS)
 
 
 def admission(group_id=None, start=MONDAY, end=EIGHT_WEEKS_LATER, program="mh-adult", site_id="mpls") -> dict:
