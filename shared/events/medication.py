@@ -31,7 +31,7 @@ class OrderDiscontinued(_OrderChange):
 class SideEffectReported(Schema):
     check_in_id = identifier(required=True)
     patient_id = identifier(required=True)
-    severity = code(required=True)  # the highest severity reported in the check-in
+    severity = code(required=True)  # the gravest severity reported in the check-in: mild, moderate or severe
     side_effect_count = fields.Integer(required=True)
 
 

@@ -1,7 +1,8 @@
 """Medication check-ins: adherence and side effects reported at a routine check-in.
 
-A check-in reporting a severe side effect emits medication.side_effect.reported in the same write,
-so that case management hears of it; the event names no side effect, only the severity and count.
+A check-in reporting any side effect emits medication.side_effect.reported (CONTRACT.md) in the same
+write, with the gravest severity reported; case management acts on ``severe``. The event names no
+side effect, only the severity and the count.
 """
 
 from flask_smorest import Blueprint
@@ -27,17 +28,18 @@ EVENT_SIDE_EFFECT = "medication.side_effect.reported"
 @blp.response(201, CheckIn)
 @blp.alt_response(422, description="Invalid fields, or `patient_id` names no patient of this site.")
 def record_check_in(fields):
-    """Record a check-in. A severe side effect emits medication.side_effect.reported with
-    ``severity: severe`` and the number of side effects reported; milder ones are only recorded."""
+    """Record a check-in. Any side effect emits medication.side_effect.reported with the gravest
+    severity reported and the number of side effects; a ``severe`` one opens a prescriber review."""
     site_id = current_site_id()
     require_patient(fields["patient_id"])
     check_in = rules.new_check_in(fields, clock.now(), actor())
     events = []
-    if rules.severe_side_effects(check_in["side_effects"]):
+    severity = rules.highest_severity(check_in["side_effects"])
+    if severity is not None:
         events.append(request_event(EVENT_SIDE_EFFECT, {
             "check_in_id": check_in["id"],
             "patient_id": check_in["patient_id"],
-            "severity": "severe",
+            "severity": severity,
             "side_effect_count": len(check_in["side_effects"]),
         }))
     return insert_with_events(collection(CHECK_INS), check_in_document(check_in, site_id), events)

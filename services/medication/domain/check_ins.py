@@ -56,9 +56,10 @@ def new_check_in(fields: dict, now: datetime, actor: str, check_in_id: str | Non
     }
 
 
-def severe_side_effects(side_effects: list[dict]) -> list[dict]:
-    """The side effects reported as severe, in the order reported."""
-    return [effect for effect in side_effects if effect.get("severity") == "severe"]
+def highest_severity(side_effects: list[dict]) -> str | None:
+    """The gravest severity reported (mild < moderate < severe), or None when none was reported."""
+    reported = [SIDE_EFFECT_SEVERITIES.index(effect["severity"]) for effect in side_effects]
+    return SIDE_EFFECT_SEVERITIES[max(reported)] if reported else None
 
 
 def adherence_rate(check_ins: list[dict], start: date, end: date, tz: tzinfo | None = None) -> dict:

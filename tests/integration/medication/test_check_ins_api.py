@@ -35,9 +35,15 @@ def test_a_severe_side_effect_emits_side_effect_reported_without_names(medicatio
                                    "severity": "severe", "side_effect_count": 2}
 
 
-def test_mild_and_moderate_side_effects_are_recorded_without_an_event(medication, medication_context):
+def test_milder_side_effects_are_reported_with_the_gravest_severity(medication, medication_context):
     check_in(medication, known_patient(medication_context), side_effects=[{"name": "nausea", "severity": "mild"},
                                                                           {"name": "insomnia", "severity": "moderate"}])
+    [reported] = pending_events(medication_context, CHECK_INS, "medication.side_effect.reported")
+    assert (reported["payload"]["severity"], reported["payload"]["side_effect_count"]) == ("moderate", 2)
+
+
+def test_a_check_in_without_side_effects_emits_nothing(medication, medication_context):
+    check_in(medication, known_patient(medication_context), side_effects=[])
     assert pending_events(medication_context, CHECK_INS) == []
 
 

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.medication.domain.check_ins import adherence_rate, new_check_in, severe_side_effects
+from services.medication.domain.check_ins import adherence_rate, highest_severity, new_check_in
 from shared.errors import Invalid
 
 NOW = datetime(2025, 3, 3, 15, 0, tzinfo=timezone.utc)
@@ -69,17 +69,15 @@ def test_an_unknown_check_in_field_is_refused():
     assert errors_of({"patient_id": "p-1", "adherence": "taken", "mood": "ok"}) == {"mood": ["Unknown field."]}
 
 
-# --- severe side effects ------------------------------------------------------
+# --- severity of a check-in ---------------------------------------------------
 
-def test_only_severe_side_effects_are_picked_out_in_reported_order():
-    reported = [{"name": "nausea", "severity": "mild"}, {"name": "rash", "severity": "severe"},
-                {"name": "tremor", "severity": "moderate"}, {"name": "syncope", "severity": "severe"}]
-
-    assert [e["name"] for e in severe_side_effects(reported)] == ["rash", "syncope"]
+def test_the_gravest_reported_severity_is_the_check_ins_severity():
+    reported = [{"name": "nausea", "severity": "mild"}, {"name": "tremor", "severity": "moderate"}]
+    assert highest_severity(reported) == "moderate"
 
 
-def test_no_side_effects_means_no_severe_ones():
-    assert severe_side_effects([]) == []
+def test_a_check_in_without_side_effects_has_no_severity():
+    assert highest_severity([]) is None
 
 
 # --- adherence rate -----------------------------------------------------------
