@@ -3,6 +3,7 @@
 One instance per process; the API (in ``app.extensions``) and the worker each make their own.
 """
 import os
+from collections.abc import Callable
 
 from pymongo import IndexModel
 from pymongo.database import Database
@@ -21,11 +22,17 @@ class ServiceContext:
         indexes: dict[str, list[IndexModel]] | None = None,
         settings: Settings | None = None,
         sites: Sites | None = None,
+        check_sites: Callable[[Sites], None] | None = None,
     ):
+        """``check_sites`` validates the service's own settings in the sites file (plan templates,
+        program cadences), so that a mistake stops the process at start, with its reason, instead
+        of failing each event that needs the setting."""
         self.service = service
         self.indexes = indexes or {}
         self.settings = settings or load_settings()
         self.sites = sites or load_sites(self.settings.sites_file)
+        if check_sites is not None:
+            check_sites(self.sites)
         self.topology = Topology(self.settings.broker_namespace, self.settings.delivery_limit)
         self._db: Database | None = None
         self._db_pid: int | None = None

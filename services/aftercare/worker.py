@@ -1,6 +1,7 @@
 """The aftercare worker: consumes discharges and the other services' events, relays the outbox and
 runs the follow-up and referral sweeps (``python -m services.aftercare.worker``)."""
 from services.aftercare.handlers import HANDLERS
+from services.aftercare.site_settings import check_site_settings
 from services.aftercare.store import INDEXES, OUTBOX_COLLECTIONS
 from services.aftercare.sweeps import sweep_overdue_follow_ups, sweep_referrals
 from shared.context import ServiceContext
@@ -19,7 +20,7 @@ def sweeps(context: ServiceContext) -> list[Periodic]:
 
 
 def main() -> None:
-    context = ServiceContext("aftercare", indexes=INDEXES)
+    context = ServiceContext("aftercare", indexes=INDEXES, check_sites=check_site_settings)
     run_worker(context, HANDLERS, OUTBOX_COLLECTIONS, sweeps=sweeps(context))
 
 

@@ -4,6 +4,8 @@ With IOP_MONGO_URL unset it starts the MongoDB stand-in (data in IOP_DATA_DIR, d
 with IOP_AMQP_URL unset the workers share kombu's filesystem transport under the same folder.
 A process that dies is started again, so one crash does not stop the others.
 """
+import importlib
+import importlib.util
 import logging
 import os
 import signal
@@ -33,10 +35,20 @@ def commands(port: int, api_workers: int) -> dict[str, list[str]]:
     return procs
 
 
+def check_sites_file(path) -> None:
+    """Fail fast, with the reason, on a broken sites file, including each service's own settings,
+    rather than restart crashing processes in a loop."""
+    sites = load_sites(path)
+    for service in SERVICES:
+        module = f"services.{service}.site_settings"
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module).check_site_settings(sites)
+
+
 def main() -> int:
     configure_logging("supervisor")
     settings = load_settings()
-    load_sites(settings.sites_file)  # fail fast, with the reason, on a broken sites file
+    check_sites_file(settings.sites_file)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     stand_in = None
