@@ -46,17 +46,6 @@ TRANSITIONS: dict[str, set[str]] = {
 REFERRAL_MACHINE = StateMachine("referral", TRANSITIONS)
 
 
-def check_referral_fields(source: Any, urgency: Any) -> None:
-    """Refuse an unknown source or urgency on a new referral, both problems at once."""
-    errors = {}
-    if source not in SOURCES:
-        errors["source"] = [f"must be one of: {', '.join(SOURCES)}"]
-    if urgency not in URGENCIES:
-        errors["urgency"] = [f"must be one of: {', '.join(URGENCIES)}"]
-    if errors:
-        raise Invalid(errors)
-
-
 def transition(referral_status: str, to: Any, reason: str | None = None) -> str:
     """Check a move and return the new status.
 

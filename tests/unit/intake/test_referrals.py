@@ -5,7 +5,6 @@ from services.intake.domain.referrals import (
     SOURCES,
     STATUSES,
     URGENCIES,
-    check_referral_fields,
     check_same_person,
     mrn_for_acceptance,
     transition,
@@ -82,30 +81,6 @@ def test_sources_and_urgencies_are_the_documented_codes():
         ("self", "primary_care", "hospital", "outpatient_provider", "court", "other"),
         ("routine", "urgent", "emergent"),
     )
-
-
-@pytest.mark.parametrize("source", SOURCES)
-@pytest.mark.parametrize("urgency", URGENCIES)
-def test_every_known_source_and_urgency_is_accepted(source, urgency):
-    assert check_referral_fields(source, urgency) is None
-
-
-def test_an_unknown_source_is_invalid_on_the_source_field():
-    with pytest.raises(Invalid) as caught:
-        check_referral_fields("police", "routine")
-    assert list(caught.value.errors) == ["source"]
-
-
-def test_an_unknown_urgency_is_invalid_on_the_urgency_field():
-    with pytest.raises(Invalid) as caught:
-        check_referral_fields("self", "asap")
-    assert list(caught.value.errors) == ["urgency"]
-
-
-def test_both_unknown_fields_are_reported_at_once():
-    with pytest.raises(Invalid) as caught:
-        check_referral_fields(None, None)
-    assert sorted(caught.value.errors) == ["source", "urgency"]
 
 
 # --- acceptance: which MRN, which patient -----------------------------------------------
