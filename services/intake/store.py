@@ -20,9 +20,10 @@ INDEXES = {
         IndexModel([("outbox_pending", ASCENDING)]),
     ],
     ENROLLMENTS: [
-        # "site:patient:program" while active, "ended:<id>" after, so a patient has at most one
-        # active enrollment per program (sparse: documents written before the field existed).
-        IndexModel([("active_slot", ASCENDING)], unique=True, sparse=True, name="one_active_enrollment_per_program"),
+        # "patient:program" while active, "ended:<id>" after, so a patient has at most one active
+        # enrollment per program. site_id leads, as a unique index must when sharding on site_id.
+        IndexModel([("site_id", ASCENDING), ("active_slot", ASCENDING)], unique=True,
+                   name="one_active_enrollment_per_program_at_site"),
         IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING)]),
         IndexModel([("site_id", ASCENDING), ("status", ASCENDING), ("program", ASCENDING)]),
         # The census counts admissions by start date and discharges by discharge date.

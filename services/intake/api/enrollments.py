@@ -64,7 +64,7 @@ def admit_patient(patient_id: str, admission: dict, *, enrollment_id: str | None
         "planned_end_date": stored(plan.planned_end_date),
         "group_id": admission.get("group_id"),
         "status": rules.ACTIVE,
-        "active_slot": _active_slot(site_id, patient_id, plan.program),
+        "active_slot": _active_slot(patient_id, plan.program),
         "outcome": None,
         "discharge": None,
         "status_history": [_status_change(None, rules.ACTIVE, now)],
@@ -90,9 +90,9 @@ def admit_patient(patient_id: str, admission: dict, *, enrollment_id: str | None
         raise Conflict(f"The patient already has an active enrollment in {plan.program}.") from None
 
 
-def _active_slot(site_id: str, patient_id: str, program: str) -> str:
-    """The uniquely indexed key that lets a patient hold one active enrollment per program."""
-    return f"{site_id}:{patient_id}:{program}"
+def _active_slot(patient_id: str, program: str) -> str:
+    """The key, unique per site, that lets a patient hold one active enrollment per program."""
+    return f"{patient_id}:{program}"
 
 
 def _released_slot(enrollment_id: str) -> str:
