@@ -1,6 +1,7 @@
 """Closed-loop referrals: staff add and move them, and the tasks that keep the loop closed.
 
-A decline opens a re-referral task; a sent referral not accepted in time opens a referral
+Sending a referral of the plan fulfils the plan's step_down_referral task, which is completed
+then; a decline opens a re-referral task; a sent referral not accepted in time opens a referral
 follow-up task. Each task is written after the referral's own change (a separate document), then
 marked on the referral; the referral sweep finds any referral whose mark is missing after a crash
 and writes the task then, under the same derived id.
@@ -11,7 +12,14 @@ from datetime import date
 
 from services.aftercare.domain import referrals as referral_rules
 from services.aftercare.domain.tasks import follow_on_task
-from services.aftercare.records import EventMaker, insert_task, referral_document, referral_payload, task_document
+from services.aftercare.records import (
+    EventMaker,
+    close_plan_task,
+    insert_task,
+    referral_document,
+    referral_payload,
+    task_document,
+)
 from services.aftercare.store import REFERRALS, referral_task_id
 from shared import clock
 from shared.context import ServiceContext
@@ -52,6 +60,9 @@ def move_referral(context: ServiceContext, site: Site, referral_id: str, to: str
     if referral is None:
         raise NotFound(f"No referral {referral_id} at this site.")
     log.info("referral %s moved to %s", referral_id, to)
+    if referral["status"] == "sent":
+        close_plan_task(context, site.id, referral["plan_id"], "step_down_referral", {"referral_id": referral_id},
+                        make_event, clock.now())
     if referral["status"] == "declined":
         raise_referral_task(context, site, referral, "re_referral", site.today(), make_event)
     return context.db[REFERRALS].find_one({"_id": referral_id, "site_id": site.id})

@@ -72,6 +72,16 @@ def test_a_referral_moves_through_its_whole_life_emitting_an_update_each_step(af
         ("created", "sent"), ("sent", "accepted"), ("accepted", "scheduled"), ("scheduled", "completed")]
 
 
+def test_sending_the_step_down_referral_completes_the_plans_referral_task(aftercare, context):
+    deliver(context, completion())
+    plan = the_plan(aftercare)
+    move(aftercare, step_down_referral(aftercare, plan)["id"], "sent")
+    [task] = aftercare.get("/v1/tasks?enrollment_id=enr-1&kind=step_down_referral", headers=CLINICIAN).json
+    assert task["status"] == "completed"
+    completed = pending_events(context, TASKS, "aftercare.task.completed")
+    assert [event["payload"]["kind"] for event in completed] == ["step_down_referral"]
+
+
 def test_an_illegal_referral_transition_is_409_and_changes_nothing(aftercare, context):
     deliver(context, completion())
     referral = step_down_referral(aftercare, the_plan(aftercare))
