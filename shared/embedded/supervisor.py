@@ -14,14 +14,17 @@ import sys
 import time
 
 from shared.config import load_settings
+from shared.embedded.journal import trim_journal
 from shared.embedded.mongo import EMBEDDED_MONGO_URL, start_stand_in
 from shared.logging_setup import configure_logging
+from shared.messaging.topology import Topology
 from shared.sites import load_sites
 
 log = logging.getLogger("supervisor")
 
 SERVICES = ("intake", "scheduling", "medication", "aftercare")
 RESTART_DELAY_SECONDS = 2
+JOURNAL_TRIM_INTERVAL_SECONDS = 60
 
 
 def commands(port: int, api_workers: int) -> dict[str, list[str]]:
@@ -73,9 +76,14 @@ def main() -> int:
     specs = commands(settings.http_port, int(env.get("IOP_API_WORKERS", "2")))
     running = {name: subprocess.Popen(argv, env=env) for name, argv in specs.items()}
     log.info("serving http://127.0.0.1:%d (intake, scheduling, medication, aftercare); Ctrl-C stops", settings.http_port)
+    topology = Topology(settings.broker_namespace, settings.delivery_limit)
+    next_trim = time.monotonic()
     try:
         while not stopping:
             time.sleep(0.5)
+            if settings.amqp_url is None and time.monotonic() >= next_trim:
+                trim_journal(settings.data_dir / "broker" / "queues", topology)
+                next_trim = time.monotonic() + JOURNAL_TRIM_INTERVAL_SECONDS
             for name, process in list(running.items()):
                 if process.poll() is not None and not stopping:
                     log.warning("%s exited with %s; starting it again in %ds", name, process.returncode, RESTART_DELAY_SECONDS)
