@@ -12,12 +12,14 @@ from functools import partial
 from pathlib import Path
 
 from shared.context import ServiceContext
+from shared.database import ensure_indexes
 from shared.events import Event
 from shared.logging_setup import configure_logging
 from shared.messaging.connection import broker_connection
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.publisher import EventPublisher
 from shared.outbox import OutboxRelay
+from shared.trace import INBOX, INBOX_INDEXES
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,7 @@ def build_consumer(
     sweeps: list[Periodic] = (),
 ) -> tuple[EventConsumer, EventPublisher]:
     settings = context.settings
+    ensure_indexes(context.db, INBOX_INDEXES)
     publisher = EventPublisher(
         broker_connection(settings), context.topology,
         confirm_timeout=settings.confirm_timeout_seconds, attempts=settings.publish_attempts,
@@ -62,7 +65,7 @@ def build_consumer(
     bound = {event_type: partial(handler, context=context) for event_type, handler in handlers.items()}
     consumer = EventConsumer(
         broker_connection(settings), context.topology, context.service, bound,
-        context.db["inbox"], publisher, hooks=hooks,
+        context.db[INBOX], publisher, hooks=hooks,
     )
     return consumer, publisher
 

@@ -68,3 +68,22 @@ def test_data_survives_a_restart_and_ctrl_c_stops_every_process(tmp_path):
         assert restarted.get(f"/intake/v1/enrollments/{enrollment['id']}").json()["status"] == "active"
     finally:
         restarted.stop()
+
+
+def test_one_completion_can_be_followed_through_every_service_by_its_request_id(embedded_system):
+    from shared.config import load_settings
+    from shared.embedded.mongo import EMBEDDED_MONGO_URL
+    from shared.trace import trace
+    from tests.workers import wait_until
+
+    enrollment = register_and_admit(embedded_system, "E2E-4")
+    answer = embedded_system.post(f"/intake/v1/enrollments/{enrollment['id']}/discharge",
+                                  {"outcome": "completed", "discharge_date": "2026-10-26"},
+                                  headers={"X-Request-ID": "trace-me-4"})
+    assert answer.headers["X-Request-ID"] == "trace-me-4"
+    settings = load_settings({"IOP_MONGO_URL": EMBEDDED_MONGO_URL})
+    handled = wait_until(lambda: {(s["service"], s["event_type"]) for s in trace(settings, "trace-me-4")} >= {
+        ("aftercare", "intake.enrollment.completed"), ("scheduling", "intake.enrollment.completed"),
+        ("medication", "intake.enrollment.completed"), ("aftercare", "scheduling.appointment.booked"),
+        ("aftercare", "medication.reconciliation.completed")}, timeout=60, message="completion not traced everywhere")
+    assert handled
