@@ -34,12 +34,3 @@ class BusinessCalendar:
             if self.is_business_day(day):
                 remaining -= 1
         return day
-
-    def business_days_between(self, start: date, end: date) -> list[date]:
-        """Business days strictly after ``start`` up to and including ``end``."""
-        days, day = [], start
-        while day < end:
-            day += timedelta(days=1)
-            if self.is_business_day(day):
-                days.append(day)
-        return days

@@ -21,10 +21,6 @@ class Settings:
     # Deliveries of one message before it is dead-lettered.
     delivery_limit: int = 5
 
-    @property
-    def embedded_broker(self) -> bool:
-        return self.amqp_url is None
-
     def database_name(self, service: str) -> str:
         # One database per service (ARCHITECTURE.md §1); the namespace keeps test runs apart.
         return service if self.broker_namespace == "iop" else f"{self.broker_namespace}_{service}"

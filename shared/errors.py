@@ -57,6 +57,3 @@ class StateMachine:
     def check(self, current: str, requested: str) -> None:
         if requested not in self.transitions.get(current, set()):
             raise IllegalTransition(self.name, current, requested)
-
-    def allowed_from(self, current: str) -> set[str]:
-        return set(self.transitions.get(current, set()))

@@ -6,7 +6,6 @@ the key so that the client may retry. Records expire after a day (TTL index; see
 stand-in, which does not expire them).
 """
 import hashlib
-import json
 from datetime import datetime, timezone
 
 from flask import Response, current_app, g, request
@@ -80,6 +79,3 @@ def _replay(record_id: str, fingerprint: str):
         headers["Location"] = record["location"]
     return Response(record["body"], status=record["status"], content_type=record["content_type"], headers=headers)
 
-
-def response_json(response: Response):
-    return json.loads(response.get_data(as_text=True))
