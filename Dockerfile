@@ -9,6 +9,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY shared ./shared
 COPY services ./services
+COPY system ./system
 RUN pip install . && useradd --system --uid 10001 iop
 
 USER iop

@@ -17,14 +17,14 @@ install: $(VENV)/.installed
 
 ## Start every API and worker on embedded defaults (or on IOP_MONGO_URL / IOP_AMQP_URL); Ctrl-C stops all.
 run: install
-	$(BIN)/python -m shared.embedded.supervisor
+	$(BIN)/python -m system.supervisor
 
 ## The whole suite: unit, integration, end-to-end and fault tiers (after a pyflakes-level lint).
 test: install lint
 	$(BIN)/python -m pytest tests
 
 lint: install
-	$(BIN)/ruff check shared services tests bench
+	$(BIN)/ruff check shared services system tests bench
 
 unit: install
 	$(BIN)/python -m pytest tests/unit

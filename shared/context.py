@@ -1,6 +1,8 @@
-"""What a service process knows about itself: its name, settings, sites and database.
+"""What a service process knows about itself: its name, settings, sites, store, handlers and sweeps.
 
-One instance per process; the API (in ``app.extensions``) and the worker each make their own.
+Each service's ``bootstrap.py`` builds one, once, for its API, its worker and its tests; nothing
+else wires a service. The database client is made lazily in the process that uses it (after any
+gunicorn fork: pymongo is not fork-safe).
 """
 import os
 from collections.abc import Callable
@@ -9,49 +11,78 @@ from pymongo import IndexModel
 from pymongo.database import Database
 
 from shared.config import Settings, load_settings
-from shared.database import ensure_indexes, service_database
-from shared.events import Event, new_event
+from shared.database import service_database
+from shared.events import Event
 from shared.messaging.topology import Topology
-from shared.sites import Sites, load_sites
+from shared.sites import Site, Sites, load_sites
+from shared.store import Store
+
+# An event entry point: ``handler(event, context)``.
+Handler = Callable[[Event, "ServiceContext"], None]
 
 
 class ServiceContext:
     def __init__(
         self,
         service: str,
-        indexes: dict[str, list[IndexModel]] | None = None,
+        store: type[Store] | None = None,
+        handlers: dict[str, Handler] | None = None,
+        sweeps: Callable[["ServiceContext"], list] | None = None,
+        check_sites: Callable[[Sites], None] | None = None,
         settings: Settings | None = None,
         sites: Sites | None = None,
-        check_sites: Callable[[Sites], None] | None = None,
+        db: Database | None = None,
+        indexes: dict | None = None,  # TRANSITIONAL: removed once every service has its Store
     ):
         """``check_sites`` validates the service's own settings in the sites file (plan templates,
         program cadences), so that a mistake stops the process at start, with its reason, instead
-        of failing each event that needs the setting."""
+        of failing each event that needs the setting. ``db`` is given by tests (an in-memory one)."""
         self.service = service
-        self.indexes = indexes or {}
+        if store is None:
+            store = type(f"{service}Store", (Store,), {"INDEXES": indexes or {}})
+        self.store_class = store
+        self.handlers = dict(handlers or {})
+        self.sweeps = sweeps or (lambda context: [])
         self.settings = settings or load_settings()
         self.sites = sites or load_sites(self.settings.sites_file)
         if check_sites is not None:
             check_sites(self.sites)
-        self.topology = Topology(self.settings.broker_namespace, self.settings.delivery_limit)
-        self._db: Database | None = None
-        self._db_pid: int | None = None
+        # The service's own queue is bound to the event types its handler table names.
+        self.topology = Topology(self.settings.broker_namespace, self.settings.delivery_limit,
+                                 {service: tuple(self.handlers)})
+        # Collections the shared HTTP and messaging layers add (idempotency keys, audit, inbox).
+        self.extra_indexes: dict[str, list[IndexModel]] = {}
+        self._given_db = db
+        self._store: Store | None = None
+        self._store_pid: int | None = None
+
+    @property
+    def store(self) -> Store:
+        """The service's store on its database, made in this process, indexes ensured once."""
+        if self._store is None or self._store_pid != os.getpid():
+            db = self._given_db if self._given_db is not None else service_database(self.settings, self.service)
+            store = self.store_class(db)
+            store.ensure_indexes(self.extra_indexes)
+            self._store, self._store_pid = store, os.getpid()
+        return self._store
 
     @property
     def db(self) -> Database:
-        """The service's database, made in this process (after any fork), indexes ensured once."""
-        if self._db is None or self._db_pid != os.getpid():
-            db = service_database(self.settings, self.service)
-            ensure_indexes(db, self.indexes)
-            self._db, self._db_pid = db, os.getpid()
-        return self._db
+        return self.store.db
 
-    def event(self, event_type: str, payload: dict, *, site_id: str, correlation_id: str,
-              causation_id: str | None = None, version: int = 1) -> dict:
-        return new_event(event_type, payload, site_id=site_id, producer=self.service,
-                         correlation_id=correlation_id, causation_id=causation_id, version=version)
+    def site(self, site_id: str) -> Site:
+        return self.sites.get(site_id)
 
-    def event_caused_by(self, cause: Event, event_type: str, payload: dict, version: int = 1) -> dict:
-        """An event this service emits in reaction to ``cause``: same site, same correlation."""
+    # TRANSITIONAL: the old ways to make an envelope, removed once every service uses Cause.
+    def event(self, event_type, payload, *, site_id, correlation_id, causation_id=None, version=1):
+        from shared.cause import Cause
+        from shared.events.registry import builder_for
+        return Cause(site_id, correlation_id, causation_id).envelope(builder_for(event_type, version)(**payload))
+
+    def event_caused_by(self, cause, event_type, payload, version=1):
         return self.event(event_type, payload, site_id=cause.site_id, correlation_id=cause.correlation_id,
                           causation_id=cause.event_id, version=version)
+
+    @property
+    def indexes(self):
+        return self.store_class.INDEXES

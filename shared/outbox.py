@@ -125,7 +125,8 @@ class OutboxRelay:
                     self.publish(event)
                     collection.update_one(
                         {"_id": document["_id"], f"outbox.{event['event_id']}": {"$exists": True}},
-                        {"$unset": {f"outbox.{event['event_id']}": ""}, "$inc": {"outbox_pending": -1}},
+                        # version moves too: a read-modify-write that read the entry must not write it back.
+                        {"$unset": {f"outbox.{event['event_id']}": ""}, "$inc": {"outbox_pending": -1, "version": 1}},
                     )
                     published += 1
         if published:

@@ -11,15 +11,12 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from shared.context import ServiceContext
-from shared.database import ensure_indexes
-from shared.events import Event
+from shared.context import Handler, ServiceContext
 from shared.logging_setup import configure_logging
 from shared.messaging.connection import broker_connection
-from shared.messaging.consumer import EventConsumer
+from shared.messaging.consumer import INBOX, INBOX_INDEXES, EventConsumer
 from shared.messaging.publisher import EventPublisher
 from shared.outbox import OutboxRelay
-from shared.trace import INBOX, INBOX_INDEXES
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +41,20 @@ class Periodic:
             self.action()
 
 
-ContextHandler = Callable[[Event, ServiceContext], None]
-
-
 def build_consumer(
     context: ServiceContext,
-    handlers: dict[str, ContextHandler],
-    outbox_collections: list[str],
-    sweeps: list[Periodic] = (),
+    handlers: dict[str, Handler] | None = None,
+    outbox_collections: list[str] | None = None,
+    sweeps: list[Periodic] | None = None,
 ) -> tuple[EventConsumer, EventPublisher]:
+    """The consumer of the service's queue with the relay and sweeps as its hooks. Tests may give
+    their own handlers, collections or sweeps; by default they come from the context."""
     settings = context.settings
-    ensure_indexes(context.db, INBOX_INDEXES)
+    handlers = context.handlers if handlers is None else handlers
+    outbox_collections = context.store_class.OUTBOX_COLLECTIONS if outbox_collections is None else outbox_collections
+    sweeps = context.sweeps(context) if sweeps is None else sweeps
+    context.extra_indexes.update(INBOX_INDEXES)
+    context.store.ensure_indexes(INBOX_INDEXES)
     publisher = EventPublisher(
         broker_connection(settings), context.topology,
         confirm_timeout=settings.confirm_timeout_seconds, attempts=settings.publish_attempts,
@@ -63,17 +63,17 @@ def build_consumer(
     hooks = [Periodic("outbox relay", RELAY_INTERVAL_SECONDS, relay.relay_pending),
              Periodic("heartbeat", 5, HEARTBEAT_FILE.touch), *sweeps]
     bound = {event_type: partial(handler, context=context) for event_type, handler in handlers.items()}
+    topology = context.topology.with_subscriptions({context.service: tuple(handlers)})
     consumer = EventConsumer(
-        broker_connection(settings), context.topology, context.service, bound,
+        broker_connection(settings), topology, context.service, bound,
         context.db[INBOX], publisher, hooks=hooks,
     )
     return consumer, publisher
 
 
-def run_worker(context: ServiceContext, handlers: dict[str, ContextHandler], outbox_collections: list[str],
-               sweeps: list[Periodic] = ()) -> None:
+def run_worker(context: ServiceContext) -> None:
     configure_logging(f"{context.service}-worker")
-    consumer, publisher = build_consumer(context, handlers, outbox_collections, sweeps)
+    consumer, publisher = build_consumer(context)
 
     def stop(signum, frame):
         log.info("%s worker stopping (signal %s)", context.service, signum)

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from shared.cause import Cause
 from shared.config import DEMO_SITES_FILE, load_settings
 from shared.context import ServiceContext
-from shared.events import Event, load_event, new_event
+from shared.events import Event, load_event
+from shared.events.registry import builder_for
 from shared.sites import load_sites
+from system.services import bootstrap
 from tests.backends import amqp_server, mongo_server
 
 CLINICIAN = {"Authorization": "Bearer demo-mpls-clinician"}
@@ -45,10 +48,13 @@ def settings(mongo_url, namespace, tmp_path):
 
 @pytest.fixture
 def rabbit_settings(settings, amqp_url):
-    """The same settings on the real RabbitMQ; the test's exchanges and queues are deleted after it."""
+    """The same settings on the real RabbitMQ, with every service's queue declared first as the
+    composition root does; the test's exchanges and queues are deleted after it."""
+    from system.supervisor import declare_topology
     from tests.workers import delete_topology
 
     rabbit = replace(settings, amqp_url=amqp_url)
+    declare_topology(rabbit)
     yield rabbit
     delete_topology(rabbit)
 
@@ -59,8 +65,8 @@ def sites():
 
 
 def service_context(service: str, settings, sites) -> ServiceContext:
-    module = __import__(f"services.{service}.store", fromlist=["INDEXES"])
-    return ServiceContext(service, indexes=module.INDEXES, settings=settings, sites=sites)
+    """The service's context as its bootstrap builds it, on the test's database and namespace."""
+    return bootstrap(service, settings=settings, sites=sites)
 
 
 def api_client(service: str, settings, sites):
@@ -79,11 +85,19 @@ def pending_events(context: ServiceContext, collection: str, event_type: str | N
     return [event for event in events if event_type is None or event["event_type"] == event_type]
 
 
+def make_envelope(event_type: str, payload: dict, *, site_id: str = "mpls", correlation_id: str | None = None,
+                  causation_id: str | None = None, occurred_at: datetime | None = None) -> dict:
+    """An envelope as its producer publishes it: made by the event type's builder (so validated by
+    the producer's rules) and stamped by a cause, in a correlation of its own unless given one."""
+    cause = Cause(site_id, correlation_id or str(uuid.uuid4()), causation_id)
+    envelope = cause.envelope(builder_for(event_type)(**payload))
+    if occurred_at is not None:
+        envelope["occurred_at"] = occurred_at.isoformat()
+    return envelope
+
+
 def published(event_type: str, payload: dict, site_id: str, occurred_at: datetime | None = None) -> dict:
-    """An envelope as its producer (the event type's first word) publishes it, validated by the
-    producer's rules, in a correlation of its own."""
-    return new_event(event_type, payload, site_id=site_id, producer=event_type.split(".")[0],
-                     correlation_id=str(uuid.uuid4()), occurred_at=occurred_at)
+    return make_envelope(event_type, payload, site_id=site_id, occurred_at=occurred_at)
 
 
 def deliver_to(handlers: dict, context: ServiceContext, delivery: Event | dict) -> None:

@@ -1,4 +1,4 @@
-"""The whole system as processes (``python -m shared.embedded.supervisor``), driven over HTTP."""
+"""The whole system as processes (``python -m system.supervisor``), driven over HTTP."""
 import os
 import signal
 import subprocess
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import requests
 
+from system.services import SERVICES
 from tests.backends import free_port
 from tests.workers import wait_until
 
@@ -30,7 +31,7 @@ class System:
     def start(self) -> "System":
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "shared.embedded.supervisor"], cwd=ROOT,
+            self.process = subprocess.Popen([sys.executable, "-m", "system.supervisor"], cwd=ROOT,
                                             env=self.env, stdout=log, stderr=subprocess.STDOUT)
         wait_until(self._all_ready, timeout=60, interval=0.3, message=f"system not ready (see {self.log})")
         return self
@@ -40,7 +41,7 @@ class System:
             raise AssertionError(f"supervisor exited with {self.process.returncode}; see {self.log}")
         try:
             return all(requests.get(f"{self.base_url}/{service}/readyz", timeout=2).status_code == 200
-                       for service in ("intake", "scheduling", "medication", "aftercare"))
+                       for service in SERVICES)
         except requests.RequestException:
             return False
 

@@ -6,14 +6,15 @@ from contextlib import contextmanager
 from kombu import Connection, Queue
 
 from shared.messaging.connection import broker_connection
-from shared.messaging.topology import Topology
 from shared.worker import build_consumer
+from system import services
 
 
 @contextmanager
-def running_worker(context, handlers, outbox_collections=(), sweeps=()):
-    """The worker's consumer and relay on a background thread; stopped and joined on exit."""
-    consumer, publisher = build_consumer(context, handlers, list(outbox_collections), list(sweeps))
+def running_worker(context, handlers=None, outbox_collections=None, sweeps=()):
+    """The worker's consumer and relay on a background thread; stopped and joined on exit. Handlers
+    and outbox collections are the context's unless the test gives its own; sweeps run only when given."""
+    consumer, publisher = build_consumer(context, handlers, outbox_collections, sweeps)
     thread = threading.Thread(target=consumer.run, kwargs={"safety_interval": 0.1}, daemon=True)
     thread.start()
     if not consumer.consuming.wait(timeout=15):
@@ -57,7 +58,7 @@ def drain_queue(settings, queue_name: str, timeout: float = 5.0) -> list:
 
 def delete_topology(settings) -> None:
     """Remove a test namespace's exchanges and queues from the broker."""
-    topology = Topology(settings.broker_namespace, settings.delivery_limit)
+    topology = services.topology(settings)
     with Connection(settings.amqp_url) as connection:
         channel = connection.channel()
         for queue in topology.all_queues():

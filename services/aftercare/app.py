@@ -1,7 +1,6 @@
 """The aftercare API: ``gunicorn 'services.aftercare.app:create_app()'``."""
 from services.aftercare.api import plans, referrals, reports, tasks
-from services.aftercare.site_settings import check_site_settings
-from services.aftercare.store import INDEXES
+from services.aftercare.bootstrap import bootstrap
 from shared.context import ServiceContext
 from shared.http.service_app import create_service_app
 
@@ -23,7 +22,7 @@ A site may replace the plan templates with `aftercare_templates` ({program: {out
 
 def create_app(config: dict | None = None, context: ServiceContext | None = None):
     return create_service_app(
-        context or ServiceContext("aftercare", indexes=INDEXES, check_sites=check_site_settings),
+        context or bootstrap(),
         title="IOP aftercare",
         description=DESCRIPTION,
         blueprints=[plans.blp, tasks.blp, referrals.blp, reports.blp],

@@ -1,8 +1,5 @@
 """The aftercare worker: consumes discharges and the other services' events, relays the outbox and
 runs the follow-up and referral sweeps (``python -m services.aftercare.worker``)."""
-from services.aftercare.handlers import HANDLERS
-from services.aftercare.site_settings import check_site_settings
-from services.aftercare.store import INDEXES, OUTBOX_COLLECTIONS
 from services.aftercare.sweeps import sweep_overdue_follow_ups, sweep_referrals
 from shared.context import ServiceContext
 from shared.worker import Periodic, run_worker
@@ -20,8 +17,9 @@ def sweeps(context: ServiceContext) -> list[Periodic]:
 
 
 def main() -> None:
-    context = ServiceContext("aftercare", indexes=INDEXES, check_sites=check_site_settings)
-    run_worker(context, HANDLERS, OUTBOX_COLLECTIONS, sweeps=sweeps(context))
+    from services.aftercare.bootstrap import bootstrap
+
+    run_worker(bootstrap())
 
 
 if __name__ == "__main__":

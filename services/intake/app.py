@@ -1,6 +1,6 @@
 """The intake API: ``gunicorn 'services.intake.app:create_app()'``."""
 from services.intake.api import assessments, census, enrollments, patients, referrals
-from services.intake.store import INDEXES
+from services.intake.bootstrap import bootstrap
 from shared.context import ServiceContext
 from shared.http.service_app import create_service_app
 
@@ -21,7 +21,7 @@ a discharge is recorded on the day it happens, because it starts aftercare at on
 
 def create_app(config: dict | None = None, context: ServiceContext | None = None):
     return create_service_app(
-        context or ServiceContext("intake", indexes=INDEXES),
+        context or bootstrap(),
         title="IOP intake",
         description=DESCRIPTION,
         blueprints=[referrals.blp, patients.blp, assessments.blp, enrollments.blp, census.blp],

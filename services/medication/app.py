@@ -1,6 +1,6 @@
 """The medication API: ``gunicorn 'services.medication.app:create_app()'``."""
 from services.medication.api import check_ins, orders, patients, reconciliations
-from services.medication.store import INDEXES
+from services.medication.bootstrap import bootstrap
 from shared.context import ServiceContext
 from shared.http.service_app import create_service_app
 
@@ -30,7 +30,7 @@ for the next prescriber."""
 
 def create_app(config: dict | None = None, context: ServiceContext | None = None):
     return create_service_app(
-        context or ServiceContext("medication", indexes=INDEXES),
+        context or bootstrap(),
         title="IOP medication",
         description=DESCRIPTION,
         blueprints=[orders.blp, check_ins.blp, patients.blp, reconciliations.blp],

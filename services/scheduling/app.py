@@ -1,7 +1,6 @@
 """The scheduling API: ``gunicorn 'services.scheduling.app:create_app()'``."""
 from services.scheduling.api import appointments, calendars, enrollments, groups, sessions
-from services.scheduling.site_settings import check_site_settings
-from services.scheduling.store import INDEXES
+from services.scheduling.bootstrap import bootstrap
 from shared.context import ServiceContext
 from shared.http.service_app import create_service_app
 
@@ -25,7 +24,7 @@ emit `scheduling.absence.escalated` once per streak."""
 
 def create_app(config: dict | None = None, context: ServiceContext | None = None):
     return create_service_app(
-        context or ServiceContext("scheduling", indexes=INDEXES, check_sites=check_site_settings),
+        context or bootstrap(),
         title="IOP scheduling",
         description=DESCRIPTION,
         blueprints=[groups.blp, enrollments.blp, sessions.blp, appointments.blp, calendars.blp],

@@ -1,17 +1,19 @@
-"""Events are contracts (ARCHITECTURE.md §5): one envelope, one marshmallow schema per type and version.
+"""Events are contracts (ARCHITECTURE.md §5): one envelope, one marshmallow schema per type and
+version, and one builder per event type next to its schema (``shared.events.intake.enrollment_completed``).
 
 Importing this package registers every payload schema, so producers and consumers share one registry.
 """
 from shared.events import aftercare, intake, medication, scheduling  # noqa: F401  (registers schemas)
-from shared.events.envelope import Event, InvalidEvent, UnknownEvent, load_event, new_event
-from shared.events.registry import registered_event_types, schema_for
+from shared.events.envelope import Event, UnknownEvent, load_event
+from shared.events.registry import DomainEvent, EventType, InvalidEvent, registered_event_types, schema_for
 
 __all__ = [
+    "DomainEvent",
     "Event",
+    "EventType",
     "InvalidEvent",
     "UnknownEvent",
     "load_event",
-    "new_event",
     "registered_event_types",
     "schema_for",
 ]

@@ -2,16 +2,19 @@
 from marshmallow import Schema, fields
 
 from shared.events._fields import code, identifier
-from shared.events.registry import event_schema
+from shared.events.codes import LEVELS_OF_CARE, OUTCOMES
+from shared.events.registry import EventType
 
 
-@event_schema("aftercare.plan.created")
 class PlanCreated(Schema):
     plan_id = identifier(required=True)
     enrollment_id = identifier(required=True)
     patient_id = identifier(required=True)
-    outcome = code(required=True)
+    outcome = code(required=True, one_of=OUTCOMES)
     task_count = fields.Integer(required=True)
+
+
+plan_created = EventType("aftercare.plan.created", PlanCreated)
 
 
 class _Task(Schema):
@@ -23,14 +26,18 @@ class _Task(Schema):
     due_date = fields.Date(required=True)
 
 
-@event_schema("aftercare.task.created")
 class TaskCreated(_Task):
     pass
 
 
-@event_schema("aftercare.task.completed")
+task_created = EventType("aftercare.task.created", TaskCreated)
+
+
 class TaskCompleted(_Task):
     pass
+
+
+task_completed = EventType("aftercare.task.completed", TaskCompleted)
 
 
 class _Referral(Schema):
@@ -38,24 +45,30 @@ class _Referral(Schema):
     plan_id = identifier(required=True)
     enrollment_id = identifier(required=True)
     patient_id = identifier(required=True)
-    level_of_care = code(required=True)
+    level_of_care = code(required=True, one_of=LEVELS_OF_CARE)
     status = code(required=True)
 
 
-@event_schema("aftercare.referral.created")
 class ReferralCreated(_Referral):
     pass
 
 
-@event_schema("aftercare.referral.updated")
+referral_created = EventType("aftercare.referral.created", ReferralCreated)
+
+
 class ReferralUpdated(_Referral):
     previous_status = code(required=True)
 
 
-@event_schema("aftercare.follow_up.overdue")
+referral_updated = EventType("aftercare.referral.updated", ReferralUpdated)
+
+
 class FollowUpOverdue(Schema):
     plan_id = identifier(required=True)
     enrollment_id = identifier(required=True)
     patient_id = identifier(required=True)
     window_days = fields.Integer(required=True)
     due_date = fields.Date(required=True)
+
+
+follow_up_overdue = EventType("aftercare.follow_up.overdue", FollowUpOverdue)

@@ -2,15 +2,17 @@
 from marshmallow import Schema, fields
 
 from shared.events._fields import code, identifier
-from shared.events.registry import event_schema
+from shared.events.codes import LEVELS_OF_CARE, OUTCOMES
+from shared.events.registry import EventType
 
 
-@event_schema("intake.patient.registered")
 class PatientRegistered(Schema):
     patient_id = identifier(required=True)
 
 
-@event_schema("intake.assessment.recorded")
+patient_registered = EventType("intake.patient.registered", PatientRegistered)
+
+
 class AssessmentRecorded(Schema):
     assessment_id = identifier(required=True)
     patient_id = identifier(required=True)
@@ -21,7 +23,9 @@ class AssessmentRecorded(Schema):
     risk_flags = fields.List(code(), required=True)
 
 
-@event_schema("intake.risk.flagged")
+assessment_recorded = EventType("intake.assessment.recorded", AssessmentRecorded)
+
+
 class RiskFlagged(Schema):
     assessment_id = identifier(required=True)
     patient_id = identifier(required=True)
@@ -30,7 +34,9 @@ class RiskFlagged(Schema):
     risk_flags = fields.List(code(), required=True)
 
 
-@event_schema("intake.enrollment.admitted")
+risk_flagged = EventType("intake.risk.flagged", RiskFlagged)
+
+
 class EnrollmentAdmitted(Schema):
     enrollment_id = identifier(required=True)
     patient_id = identifier(required=True)
@@ -42,7 +48,9 @@ class EnrollmentAdmitted(Schema):
     group_id = identifier(load_default=None, allow_none=True)
 
 
-@event_schema("intake.enrollment.length_changed")
+enrollment_admitted = EventType("intake.enrollment.admitted", EnrollmentAdmitted)
+
+
 class EnrollmentLengthChanged(Schema):
     enrollment_id = identifier(required=True)
     patient_id = identifier(required=True)
@@ -51,8 +59,11 @@ class EnrollmentLengthChanged(Schema):
     previous_planned_end_date = fields.Date(required=True)
 
 
+enrollment_length_changed = EventType("intake.enrollment.length_changed", EnrollmentLengthChanged)
+
+
 class StepDown(Schema):
-    level_of_care = code(required=True)
+    level_of_care = code(required=True, one_of=LEVELS_OF_CARE)
     # A provider directory code or NPI, never a person's name.
     provider_id = code(load_default=None, allow_none=True)
 
@@ -63,23 +74,26 @@ class _Discharge(Schema):
     program = code(required=True)
     start_date = fields.Date(required=True)
     discharge_date = fields.Date(required=True)
-    outcome = code(required=True)
+    outcome = code(required=True, one_of=OUTCOMES)
     step_down = fields.Nested(StepDown, load_default=None, allow_none=True)
 
 
-@event_schema("intake.enrollment.completed")
 class EnrollmentCompleted(_Discharge):
     pass
 
 
-@event_schema("intake.enrollment.discharged")
+enrollment_completed = EventType("intake.enrollment.completed", EnrollmentCompleted)
+
+
 class EnrollmentDischarged(_Discharge):
     pass
 
 
+enrollment_discharged = EventType("intake.enrollment.discharged", EnrollmentDischarged)
+
+
 # Referrals. The referral's reason and the referred person's details stay in intake: only ids
 # and codes travel.
-@event_schema("intake.referral.received")
 class ReferralReceived(Schema):
     referral_id = identifier(required=True)
     source = code(required=True)
@@ -87,7 +101,9 @@ class ReferralReceived(Schema):
     patient_id = identifier(load_default=None, allow_none=True)  # set when an existing patient is referred
 
 
-@event_schema("intake.referral.updated")
+referral_received = EventType("intake.referral.received", ReferralReceived)
+
+
 class ReferralUpdated(Schema):
     referral_id = identifier(required=True)
     status = code(required=True)
@@ -95,3 +111,6 @@ class ReferralUpdated(Schema):
     urgency = code(required=True)
     patient_id = identifier(load_default=None, allow_none=True)  # known from acceptance on
     enrollment_id = identifier(load_default=None, allow_none=True)  # set on admission
+
+
+referral_updated = EventType("intake.referral.updated", ReferralUpdated)

@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields
 
 from shared.events._fields import code, identifier
-from shared.events.registry import event_schema
+from shared.events.registry import EventType
 
 
 class _OrderChange(Schema):
@@ -12,22 +12,27 @@ class _OrderChange(Schema):
     status = code(required=True)
 
 
-@event_schema("medication.order.created")
 class OrderCreated(_OrderChange):
     pass
 
 
-@event_schema("medication.order.adjusted")
+order_created = EventType("medication.order.created", OrderCreated)
+
+
 class OrderAdjusted(_OrderChange):
     pass
 
 
-@event_schema("medication.order.discontinued")
+order_adjusted = EventType("medication.order.adjusted", OrderAdjusted)
+
+
 class OrderDiscontinued(_OrderChange):
     pass
 
 
-@event_schema("medication.side_effect.reported")
+order_discontinued = EventType("medication.order.discontinued", OrderDiscontinued)
+
+
 class SideEffectReported(Schema):
     check_in_id = identifier(required=True)
     patient_id = identifier(required=True)
@@ -35,9 +40,14 @@ class SideEffectReported(Schema):
     side_effect_count = fields.Integer(required=True)
 
 
-@event_schema("medication.reconciliation.completed")
+side_effect_reported = EventType("medication.side_effect.reported", SideEffectReported)
+
+
 class ReconciliationCompleted(Schema):
     reconciliation_id = identifier(required=True)
     enrollment_id = identifier(required=True)
     patient_id = identifier(required=True)
     medication_count = fields.Integer(required=True)
+
+
+reconciliation_completed = EventType("medication.reconciliation.completed", ReconciliationCompleted)

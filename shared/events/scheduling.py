@@ -2,10 +2,9 @@
 from marshmallow import Schema, fields
 
 from shared.events._fields import code, identifier
-from shared.events.registry import event_schema
+from shared.events.registry import EventType
 
 
-@event_schema("scheduling.schedule.created")
 class ScheduleCreated(Schema):
     enrollment_id = identifier(required=True)
     patient_id = identifier(required=True)
@@ -16,7 +15,9 @@ class ScheduleCreated(Schema):
     last_session_at = fields.AwareDateTime(load_default=None, allow_none=True)
 
 
-@event_schema("scheduling.attendance.recorded")
+schedule_created = EventType("scheduling.schedule.created", ScheduleCreated)
+
+
 class AttendanceRecorded(Schema):
     session_id = identifier(required=True)
     enrollment_id = identifier(required=True)
@@ -24,7 +25,9 @@ class AttendanceRecorded(Schema):
     status = code(required=True)
 
 
-@event_schema("scheduling.absence.escalated")
+attendance_recorded = EventType("scheduling.attendance.recorded", AttendanceRecorded)
+
+
 class AbsenceEscalated(Schema):
     enrollment_id = identifier(required=True)
     patient_id = identifier(required=True)
@@ -32,7 +35,9 @@ class AbsenceEscalated(Schema):
     last_session_id = identifier(required=True)
 
 
-@event_schema("scheduling.sessions.cancelled")
+absence_escalated = EventType("scheduling.absence.escalated", AbsenceEscalated)
+
+
 class SessionsCancelled(Schema):
     enrollment_id = identifier(required=True)
     patient_id = identifier(required=True)
@@ -40,7 +45,9 @@ class SessionsCancelled(Schema):
     reason = code(required=True)
 
 
-@event_schema("scheduling.appointment.booked")
+sessions_cancelled = EventType("scheduling.sessions.cancelled", SessionsCancelled)
+
+
 class AppointmentBooked(Schema):
     appointment_id = identifier(required=True)
     patient_id = identifier(required=True)
@@ -51,7 +58,9 @@ class AppointmentBooked(Schema):
     late = fields.Boolean(load_default=False)
 
 
-@event_schema("scheduling.appointment.attended")
+appointment_booked = EventType("scheduling.appointment.booked", AppointmentBooked)
+
+
 class AppointmentAttended(Schema):
     appointment_id = identifier(required=True)
     patient_id = identifier(required=True)
@@ -61,10 +70,15 @@ class AppointmentAttended(Schema):
     starts_at = fields.AwareDateTime(required=True)
 
 
-@event_schema("scheduling.appointment.cancelled")
+appointment_attended = EventType("scheduling.appointment.attended", AppointmentAttended)
+
+
 class AppointmentCancelled(Schema):
     appointment_id = identifier(required=True)
     patient_id = identifier(required=True)
     enrollment_id = identifier(load_default=None, allow_none=True)
     kind = code(required=True)
     reason = code(load_default=None, allow_none=True)
+
+
+appointment_cancelled = EventType("scheduling.appointment.cancelled", AppointmentCancelled)

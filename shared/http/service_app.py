@@ -54,7 +54,7 @@ def create_service_app(
     config: dict | None = None,
 ) -> Flask:
     configure_logging("api")
-    context.indexes = {**context.indexes, **idempotency.INDEXES, **audit.INDEXES}
+    context.extra_indexes.update({**idempotency.INDEXES, **audit.INDEXES})
     app = Flask(context.service)
     app.config.update(
         API_TITLE=title,

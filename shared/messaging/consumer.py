@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from kombu import Connection
 from kombu.mixins import ConsumerMixin
 from marshmallow import ValidationError
+from pymongo import ASCENDING, IndexModel
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
@@ -27,6 +28,11 @@ from shared.messaging.publisher import EventPublisher
 from shared.messaging.topology import Topology
 
 log = logging.getLogger(__name__)
+
+# Each service's record of the events it handled: unique by event id, with the correlation id so
+# that an operator can follow one request through every service (``python -m system.trace``).
+INBOX = "inbox"
+INBOX_INDEXES = {INBOX: [IndexModel([("correlation_id", ASCENDING), ("handled_at", ASCENDING)])]}
 
 Handler = Callable[[Event], None]
 

@@ -1,48 +1,22 @@
 """The one broker topology, declared from here by producers and consumers alike.
 
 - ``<ns>.events``: topic exchange; the routing key of an event is its ``event_type``.
-- ``<ns>.<service>.events``: each service's durable quorum queue, bound to the event types in
-  SUBSCRIPTIONS, with a delivery limit and dead-lettering to ``<ns>.dead-letter``.
+- ``<ns>.<service>.events``: each service's durable quorum queue, bound to the event types of
+  its own handler table, with a delivery limit and dead-lettering to ``<ns>.dead-letter``.
 - ``<ns>.<service>.dead-letter``: where a service's undecodable or repeatedly failing messages
-  land, for operators to inspect and replay (``python -m shared.messaging.dead_letters``).
+  land, for operators to inspect and replay (``python -m system.dead_letters``).
 - ``<ns>.journal``: a bounded copy of every event, so that an operator can follow one
   ``correlation_id`` through every service, and so that every event type is routable
   (publishes are ``mandatory``; an unroutable event is an error).
+
+``subscriptions`` maps each service to the event types it consumes. A worker declares its own
+queue from its handler table; the composition root (``system``) declares every service's before
+any process starts, so no event published on a first boot misses a queue not yet declared.
 """
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from kombu import Exchange, Queue, binding
-
-SERVICES = ("intake", "scheduling", "medication", "aftercare")
-
-# Which event types each service's worker consumes. A handler must exist for each (tests check).
-SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "intake": (),
-    "scheduling": (
-        "intake.enrollment.admitted",
-        "intake.enrollment.length_changed",
-        "intake.enrollment.completed",
-        "intake.enrollment.discharged",
-    ),
-    "medication": (
-        "intake.patient.registered",
-        "intake.enrollment.admitted",
-        "intake.enrollment.completed",
-        "intake.enrollment.discharged",
-    ),
-    "aftercare": (
-        "intake.enrollment.admitted",
-        "intake.enrollment.completed",
-        "intake.enrollment.discharged",
-        "intake.risk.flagged",
-        "scheduling.absence.escalated",
-        "scheduling.appointment.booked",
-        "scheduling.appointment.attended",
-        "scheduling.appointment.cancelled",
-        "medication.side_effect.reported",
-        "medication.reconciliation.completed",
-    ),
-}
 
 JOURNAL_MAX_LENGTH = 100_000
 
@@ -51,6 +25,10 @@ JOURNAL_MAX_LENGTH = 100_000
 class Topology:
     namespace: str = "iop"
     delivery_limit: int = 5
+    subscriptions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def with_subscriptions(self, subscriptions: Mapping[str, tuple[str, ...]]) -> "Topology":
+        return Topology(self.namespace, self.delivery_limit, dict(subscriptions))
 
     @property
     def events_exchange(self) -> Exchange:
@@ -63,7 +41,7 @@ class Topology:
     def service_queue(self, service: str) -> Queue:
         return Queue(
             f"{self.namespace}.{service}.events",
-            bindings=[binding(self.events_exchange, routing_key=event_type) for event_type in SUBSCRIPTIONS[service]],
+            bindings=[binding(self.events_exchange, routing_key=event_type) for event_type in self.subscriptions.get(service, ())],
             durable=True,
             queue_arguments={
                 "x-queue-type": "quorum",
@@ -94,7 +72,7 @@ class Topology:
 
     def all_queues(self) -> list[Queue]:
         queues = [self.journal_queue]
-        for service in SERVICES:
+        for service in self.subscriptions:
             queues += [self.service_queue(service), self.dead_letter_queue(service)]
         return queues
 

@@ -73,7 +73,7 @@ def test_data_survives_a_restart_and_ctrl_c_stops_every_process(tmp_path):
 def test_one_completion_can_be_followed_through_every_service_by_its_request_id(embedded_system):
     from shared.config import load_settings
     from shared.embedded.mongo import EMBEDDED_MONGO_URL
-    from shared.trace import trace
+    from system.trace import trace
     from tests.workers import wait_until
 
     enrollment = register_and_admit(embedded_system, "E2E-4")

@@ -3,9 +3,7 @@ and emit, and that a redelivery changes nothing."""
 from datetime import date, datetime, timedelta, timezone
 
 from services.medication.domain.orders import new_order
-from services.medication.handlers import HANDLERS
 from services.medication.store import ENROLLMENTS, ORDERS, PATIENTS, RECONCILIATIONS, order_document
-from shared.messaging.topology import SUBSCRIPTIONS
 from tests.conftest import CLINICIAN, pending_events
 from tests.integration.medication.conftest import (
     OTHER_SITE_ID,
@@ -23,10 +21,6 @@ DISCHARGE = date(2026, 10, 26)
 
 def reconciliations(context, enrollment_id):
     return list(context.db[RECONCILIATIONS].find({"site_id": SITE, "enrollment_id": enrollment_id}))
-
-
-def test_every_subscribed_event_type_has_a_handler():
-    assert set(HANDLERS) == set(SUBSCRIPTIONS["medication"])
 
 
 def test_a_registered_patient_is_known_at_its_site_once_however_often_the_event_comes(medication_context):

@@ -6,9 +6,9 @@ import pytest
 from kombu import Connection, Producer
 
 from shared.context import ServiceContext
-from shared.events import new_event
 from shared.messaging.connection import broker_connection
 from shared.messaging.publisher import EventPublisher
+from tests.conftest import make_envelope
 from tests.workers import drain_queue, running_worker, wait_until
 
 pytestmark = pytest.mark.integration
@@ -27,8 +27,7 @@ def publisher(context):
 
 
 def registered(patient_id):
-    return new_event("intake.patient.registered", {"patient_id": patient_id}, site_id="mpls",
-                     producer="intake", correlation_id="req-1")
+    return make_envelope("intake.patient.registered", {"patient_id": patient_id}, site_id="mpls", correlation_id="req-1")
 
 
 def recording_handler(calls, fail_times=0):

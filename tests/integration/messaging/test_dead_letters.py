@@ -2,10 +2,10 @@
 import pytest
 
 from shared.context import ServiceContext
-from shared.events import new_event
 from shared.messaging.connection import broker_connection
 from shared.messaging.dead_letters import list_dead_letters, replay_dead_letters
 from shared.messaging.publisher import EventPublisher
+from tests.conftest import make_envelope
 from tests.workers import running_worker, wait_until
 
 pytestmark = pytest.mark.integration
@@ -21,7 +21,7 @@ def test_a_dead_letter_is_listed_with_its_reason_and_handled_after_replay(rabbit
             raise RuntimeError("downstream outage")
         handled.append(event.event_id)
 
-    event = new_event("intake.patient.registered", {"patient_id": "p-1"}, site_id="mpls", producer="intake",
+    event = make_envelope("intake.patient.registered", {"patient_id": "p-1"}, site_id="mpls",
                       correlation_id="req-1")
     publisher = EventPublisher(broker_connection(rabbit_settings), context.topology, confirm_timeout=3)
     try:

@@ -2,8 +2,8 @@
 import pytest
 
 from shared.context import ServiceContext
-from shared.events import new_event
 from shared.outbox import insert_with_events
+from tests.conftest import make_envelope
 from tests.workers import drain_queue, running_worker, wait_until
 
 pytestmark = pytest.mark.integration
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.integration
 
 def test_an_outbox_entry_is_published_and_then_removed(rabbit_settings, sites):
     context = ServiceContext("intake", settings=rabbit_settings, sites=sites)
-    event = new_event("intake.patient.registered", {"patient_id": "p-1"}, site_id="mpls", producer="intake",
+    event = make_envelope("intake.patient.registered", {"patient_id": "p-1"}, site_id="mpls",
                       correlation_id="req-1")
     insert_with_events(context.db["patients"], {"_id": "p-1", "site_id": "mpls"}, [event])
     with running_worker(context, {}, outbox_collections=["patients"]):

@@ -3,18 +3,17 @@ import json
 
 import pytest
 
-from shared.events import new_event
 from shared.messaging.connection import broker_connection
 from shared.messaging.publisher import EventPublisher, PublishFailed, Unroutable
 from shared.messaging.topology import Topology
+from tests.conftest import make_envelope
 from tests.workers import drain_queue
 
 pytestmark = pytest.mark.integration
 
 
 def registered_event(site_id="mpls"):
-    return new_event("intake.patient.registered", {"patient_id": "p-1"}, site_id=site_id,
-                     producer="intake", correlation_id="req-1")
+    return make_envelope("intake.patient.registered", {"patient_id": "p-1"}, site_id=site_id, correlation_id="req-1")
 
 
 @pytest.fixture

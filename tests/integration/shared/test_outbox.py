@@ -2,8 +2,8 @@
 import pytest
 
 from shared.context import ServiceContext
-from shared.events import new_event
 from shared.outbox import UNSET, ConcurrentUpdate, insert_with_events, modify, update_with_events
+from tests.conftest import make_envelope
 
 
 @pytest.fixture
@@ -12,8 +12,7 @@ def collection(settings, sites):
 
 
 def event(patient_id="p-1"):
-    return new_event("intake.patient.registered", {"patient_id": patient_id}, site_id="mpls",
-                     producer="intake", correlation_id="req-1")
+    return make_envelope("intake.patient.registered", {"patient_id": patient_id}, site_id="mpls", correlation_id="req-1")
 
 
 def test_a_change_and_its_events_are_written_together(collection):

@@ -2,7 +2,8 @@
 import pytest
 from marshmallow import ValidationError
 
-from shared.events import InvalidEvent, UnknownEvent, load_event, new_event, registered_event_types
+from shared.events import InvalidEvent, UnknownEvent, load_event, registered_event_types
+from tests.conftest import make_envelope
 
 PINNED_EVENT_TYPES = {
     "intake.patient.registered", "intake.assessment.recorded", "intake.risk.flagged", "intake.enrollment.admitted",
@@ -16,8 +17,7 @@ PINNED_EVENT_TYPES = {
 
 
 def registered(**payload):
-    return new_event("intake.patient.registered", {"patient_id": "p-1", **payload}, site_id="mpls",
-                     producer="intake", correlation_id="req-1", causation_id="ev-0")
+    return make_envelope("intake.patient.registered", {"patient_id": "p-1", **payload}, site_id="mpls", correlation_id="req-1", causation_id="ev-0")
 
 
 def test_every_pinned_event_type_has_a_schema():
@@ -31,7 +31,7 @@ def test_the_envelope_carries_the_pinned_fields():
 
 def test_a_producer_cannot_emit_a_payload_missing_a_required_field():
     with pytest.raises(InvalidEvent):
-        new_event("intake.patient.registered", {}, site_id="mpls", producer="intake", correlation_id="r")
+        make_envelope("intake.patient.registered", {}, site_id="mpls", correlation_id="r")
 
 
 def test_a_consumer_ignores_fields_a_newer_producer_added():

@@ -1,22 +1,18 @@
 """Follow one request through every service: the events its correlation id caused, where handled.
 
-    python -m shared.trace <correlation-id>      # the X-Request-ID of the call that started it
+    python -m system.trace <correlation-id>      # the X-Request-ID of the call that started it
 
 Each consumer records what it handled in its inbox with the event's correlation id, so the trace
-reads the four services' inboxes (on IOP_MONGO_URL, or the embedded stand-in). It prints ids,
+reads every service's inbox (on IOP_MONGO_URL, or the embedded stand-in). It prints ids,
 types and times only: never payloads.
 """
 import argparse
 import sys
 
-from pymongo import ASCENDING, IndexModel
-
 from shared.config import load_settings
 from shared.database import service_database
-from shared.messaging.topology import SERVICES
-
-INBOX = "inbox"
-INBOX_INDEXES = {INBOX: [IndexModel([("correlation_id", ASCENDING), ("handled_at", ASCENDING)])]}
+from shared.messaging.consumer import INBOX
+from system.services import SERVICES
 
 
 def trace(settings, correlation_id: str) -> list[dict]:

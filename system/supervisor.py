@@ -4,8 +4,6 @@ With IOP_MONGO_URL unset it starts the MongoDB stand-in (data in IOP_DATA_DIR, d
 with IOP_AMQP_URL unset the workers share kombu's filesystem transport under the same folder.
 A process that dies is started again, so one crash does not stop the others.
 """
-import importlib
-import importlib.util
 import logging
 import os
 import signal
@@ -17,12 +15,12 @@ from shared.config import load_settings
 from shared.embedded.journal import trim_journal
 from shared.embedded.mongo import EMBEDDED_MONGO_URL, start_stand_in
 from shared.logging_setup import configure_logging
-from shared.messaging.topology import Topology
+from shared.messaging.connection import broker_connection
 from shared.sites import load_sites
+from system import services
 
 log = logging.getLogger("supervisor")
 
-SERVICES = ("intake", "scheduling", "medication", "aftercare")
 RESTART_DELAY_SECONDS = 2
 JOURNAL_TRIM_INTERVAL_SECONDS = 60
 
@@ -31,27 +29,34 @@ def commands(port: int, api_workers: int) -> dict[str, list[str]]:
     python = sys.executable
     procs = {
         "gateway": [python, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(api_workers),
-                    "--graceful-timeout", "10", "shared.embedded.gateway:create_gateway()"],
+                    "--graceful-timeout", "10", "system.gateway:create_gateway()"],
     }
-    for service in SERVICES:
+    for service in services.SERVICES:
         procs[f"{service}-worker"] = [python, "-m", f"services.{service}.worker"]
     return procs
 
 
-def check_sites_file(path) -> None:
+def check_sites_file(settings) -> None:
     """Fail fast, with the reason, on a broken sites file, including each service's own settings,
     rather than restart crashing processes in a loop."""
-    sites = load_sites(path)
-    for service in SERVICES:
-        module = f"services.{service}.site_settings"
-        if importlib.util.find_spec(module) is not None:
-            importlib.import_module(module).check_site_settings(sites)
+    services.check_sites(settings, load_sites(settings.sites_file))
+
+
+def declare_topology(settings) -> None:
+    """Every service's queue before any process publishes (see ``services.topology``). A broker
+    that does not answer yet is not fatal: each worker declares its own queue when it connects."""
+    try:
+        with broker_connection(settings) as connection:
+            connection.ensure_connection(max_retries=3)
+            services.topology(settings).declare(connection.default_channel)
+    except Exception as error:
+        log.warning("broker topology not declared at start (%s); workers declare their own queues", error)
 
 
 def main() -> int:
     configure_logging("supervisor")
     settings = load_settings()
-    check_sites_file(settings.sites_file)
+    check_sites_file(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     stand_in = None
@@ -73,10 +78,11 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
 
+    declare_topology(settings)
     specs = commands(settings.http_port, int(env.get("IOP_API_WORKERS", "2")))
     running = {name: subprocess.Popen(argv, env=env) for name, argv in specs.items()}
-    log.info("serving http://127.0.0.1:%d (intake, scheduling, medication, aftercare); Ctrl-C stops", settings.http_port)
-    topology = Topology(settings.broker_namespace, settings.delivery_limit)
+    log.info("serving http://127.0.0.1:%d (%s); Ctrl-C stops", settings.http_port, ", ".join(services.SERVICES))
+    topology = services.topology(settings)
     next_trim = time.monotonic()
     try:
         while not stopping:

@@ -1,0 +1,227 @@
+"""The store boundary: every document a service writes or reads passes through one codec here.
+
+Use cases and domain rules see Python values (``date``, aware ``datetime``, ``bool``); what the
+database holds is the codec's business. Writing: a ``date`` becomes ``YYYY-MM-DD`` (BSON has no
+date type and the strings sort by day), an instant becomes an aware UTC datetime. Reading: each
+collection declares which paths hold instants, dates and booleans, and the codec gives those back
+as such whatever the database returned.
+
+Why reads need the declaration: the embedded stand-in (nx-27017) returns a datetime written with
+``$set`` as a naive string and a boolean as 1/0 (README, "The database stand-in"). Writes here
+avoid that path altogether (a change is a whole-document replace guarded by ``version``), and the
+declared decoding absorbs whatever an older release, an operator or a ``$set`` left behind.
+
+A path is dotted; ``*`` stands for every item of a list or every value of a map:
+``Codec(instants=["created_at", "history.*.at"], dates=["follow_up.visits.*"])``.
+"""
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from pymongo import IndexModel
+from pymongo.collection import Collection
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from shared.cause import Cause
+from shared.errors import Conflict
+from shared.events.registry import DomainEvent
+
+# A value in a change that removes the field instead of setting it.
+UNSET = object()
+BOOKKEEPING = ("outbox", "outbox_pending", "version")
+
+
+class ConcurrentUpdate(Conflict):
+    """The document kept changing between read and write; the client may simply retry."""
+
+
+def encode(value):
+    """A Python value as stored: dates as ``YYYY-MM-DD``, instants as aware UTC, tuples as lists."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("store instants timezone-aware; a naive one would be read in the wrong zone")
+        return value.astimezone(timezone.utc)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: encode(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encode(item) for item in value]
+    return value
+
+
+def read_instant(value):
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value
+
+
+def read_date(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value
+
+
+def read_boolean(value):
+    return bool(value) if isinstance(value, int) else value
+
+
+@dataclass(frozen=True)
+class Codec:
+    instants: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    booleans: tuple[str, ...] = ()
+    _paths: list = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        paths = [(path.split("."), read) for paths, read in ((self.instants, read_instant), (self.dates, read_date),
+                                                              (self.booleans, read_boolean)) for path in paths]
+        object.__setattr__(self, "_paths", paths)
+
+    def decode(self, document: dict | None) -> dict | None:
+        if document is None:
+            return None
+        for parts, read in self._paths:
+            _convert(document, parts, read)
+        return document
+
+
+def _convert(node, parts: list[str], read: Callable) -> None:
+    head, rest = parts[0], parts[1:]
+    if head == "*":
+        keys = range(len(node)) if isinstance(node, list) else list(node) if isinstance(node, dict) else []
+    else:
+        keys = [head] if isinstance(node, dict) and head in node else []
+    for key in keys:
+        if rest:
+            _convert(node[key], rest, read)
+        elif node[key] is not None:
+            node[key] = read(node[key])
+
+
+def _set_path(document: dict, dotted: str, value) -> None:
+    *parents, last = dotted.split(".")
+    for part in parents:
+        document = document.setdefault(part, {})
+    if value is UNSET:
+        document.pop(last, None)
+    else:
+        document[last] = value
+
+
+class Documents:
+    """One collection of a service, read and written through its codec, with the outbox (ARCHITECTURE.md §2).
+
+    A document that causes events carries them in ``outbox`` (a map from event id to envelope) and
+    their number in ``outbox_pending``, written in the same single-document write as the change.
+    ``version`` guards every read-modify-write against lost updates.
+    """
+
+    def __init__(self, collection: Collection, codec: Codec = Codec()):
+        self.raw = collection
+        self.codec = codec
+        self.name = collection.name
+
+    # -- reading ----------------------------------------------------------------------------------
+    def find_one(self, query: dict, projection: dict | None = None) -> dict | None:
+        return self.codec.decode(self.raw.find_one(encode(query), projection))
+
+    def find(self, query: dict, sort: list[tuple[str, int]] | None = None, skip: int = 0, limit: int = 0,
+             projection: dict | None = None) -> list[dict]:
+        cursor = self.raw.find(encode(query), projection)
+        if sort:
+            cursor = cursor.sort(sort)
+        return [self.codec.decode(document) for document in cursor.skip(skip).limit(limit)]
+
+    def count(self, query: dict) -> int:
+        return self.raw.count_documents(encode(query))
+
+    # -- writing ----------------------------------------------------------------------------------
+    def insert(self, document: dict, events: Iterable[DomainEvent] = (), cause: Cause | None = None) -> dict:
+        """Insert a new document with the events its creation causes. DuplicateKeyError propagates."""
+        outbox = _envelopes(events, cause)
+        stored = {**encode(document), "version": 1, "outbox": outbox, "outbox_pending": len(outbox)}
+        self.raw.insert_one(stored)
+        return self.codec.decode({**document, **stored})
+
+    def insert_once(self, document: dict, events: Iterable[DomainEvent] = (), cause: Cause | None = None) -> bool:
+        """Insert a document whose id derives from its natural key; False when it is already there
+        (a redelivery or a resumed creation), which the caller treats as done."""
+        try:
+            self.insert(document, events, cause)
+            return True
+        except DuplicateKeyError:
+            return False
+
+    def modify(self, query: dict, change: Callable[[dict], tuple[dict, list[DomainEvent]] | None],
+               cause: Cause | None = None, attempts: int = 5) -> dict | None:
+        """Read-modify-write with optimistic concurrency.
+
+        ``change(document)`` returns ``(changed_fields, events)`` or None to leave the document as it
+        is; a changed field may be dotted (``"follow_up.met_on"``) and :data:`UNSET` removes it. The
+        write replaces the whole document, guarded by its ``version``, so every value is stored as
+        the codec writes it. Returns the document as written, or None when none matches ``query``.
+        """
+        for _ in range(attempts):
+            stored = self.raw.find_one(encode(query))
+            if stored is None:
+                return None
+            document = self.codec.decode({key: value for key, value in stored.items() if key not in BOOKKEEPING})
+            outcome = change(document)
+            if outcome is None:
+                return document
+            changes, events = outcome
+            for dotted, value in changes.items():
+                _set_path(document, dotted, value)
+            outbox = {**(stored.get("outbox") or {}), **_envelopes(events, cause)}
+            written = {**encode(document), "outbox": outbox, "outbox_pending": len(outbox),
+                       "version": stored.get("version", 0) + 1}
+            guard = {"_id": stored["_id"], "version": stored.get("version")}
+            if self.raw.replace_one(guard, written).matched_count == 1:
+                return self.codec.decode({**document, **written})
+        raise ConcurrentUpdate(f"{self.name}: gave up after {attempts} concurrent updates")
+
+    def delete(self, query: dict) -> int:
+        return self.raw.delete_many(encode(query)).deleted_count
+
+
+def _envelopes(events: Iterable[DomainEvent], cause: Cause | None) -> dict:
+    events = list(events)
+    if events and cause is None:
+        raise ValueError("events need the cause that brings them about")
+    envelopes = [cause.envelope(event) for event in events]
+    return {envelope["event_id"]: envelope for envelope in envelopes}
+
+
+def public_view(document: dict) -> dict:
+    """The document without its storage bookkeeping."""
+    return {key: value for key, value in document.items() if key not in ("_id", *BOOKKEEPING)}
+
+
+class Store:
+    """A service's collections. A subclass declares ``COLLECTIONS`` (name → codec), ``INDEXES`` and
+    ``OUTBOX_COLLECTIONS``; each collection is then an attribute of that name.
+
+    The same class runs on MongoDB, on the embedded stand-in, and in unit tests on an in-memory
+    database (``tests/in_memory.py``), so use cases are tested without a database server.
+    """
+
+    COLLECTIONS: dict[str, Codec] = {}
+    INDEXES: dict[str, list[IndexModel]] = {}
+    OUTBOX_COLLECTIONS: tuple[str, ...] = ()
+
+    def __init__(self, db: Database):
+        self.db = db
+        for name, codec in self.COLLECTIONS.items():
+            setattr(self, name, Documents(db[name], codec))
+
+    def ensure_indexes(self, extra: dict[str, list[IndexModel]] | None = None) -> None:
+        """Creating an existing index is a no-op, so every process may call this."""
+        for name, models in {**self.INDEXES, **(extra or {})}.items():
+            if models:
+                self.db[name].create_indexes(models)

@@ -1,0 +1,26 @@
+"""One base URL for every API by path prefix, as the docker-compose gateway serves them.
+
+``make run`` serves this with one gunicorn; each gunicorn worker builds the apps after the fork,
+each with its own database client. In docker-compose each API runs in its own container and
+nginx routes the same prefixes.
+"""
+import importlib
+
+from flask import Flask, jsonify
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+from system.services import SERVICES
+
+
+def create_gateway():
+    index = Flask("gateway")
+
+    @index.get("/")
+    def services():
+        return jsonify(services={name: {"docs": f"/{name}/docs", "openapi": f"/{name}/openapi.json",
+                                        "health": f"/{name}/healthz", "ready": f"/{name}/readyz"}
+                                 for name in SERVICES})
+
+    return DispatcherMiddleware(index, {
+        f"/{service}": importlib.import_module(f"services.{service}.app").create_app() for service in SERVICES
+    })
