@@ -1,4 +1,4 @@
-"""What a view needs about the current request: the service, the caller's site, their resources.
+"""What a view needs about the current request: the service, the caller's site, the cause, their resources.
 
 Every query a clinician's request makes filters on the site of the verified key, so that another
 site's resource answers 404 exactly as if it did not exist (ARCHITECTURE.md §6).
@@ -6,15 +6,21 @@ site's resource answers 404 exactly as if it did not exist (ARCHITECTURE.md §6)
 from flask import current_app
 from pymongo.collection import Collection
 
+from shared.cause import Cause
 from shared.context import ServiceContext
 from shared.errors import NotFound
 from shared.http.auth import current_principal, current_site_id
 from shared.http.request_context import correlation_id
 from shared.sites import Site
+from shared.store import Documents, Store
 
 
 def service_context() -> ServiceContext:
     return current_app.extensions["iop"]
+
+
+def store() -> Store:
+    return service_context().store
 
 
 def collection(name: str) -> Collection:
@@ -30,15 +36,24 @@ def actor() -> str:
     return current_principal().label
 
 
-def find_at_site(collection_name: str, resource_id: str, noun: str) -> dict:
+def request_cause() -> Cause:
+    """The cause of whatever this request changes: the caller's site, the request's correlation id
+    (X-Request-ID) and the key's label as actor."""
+    return Cause(site_id=current_site_id(), correlation_id=correlation_id(), actor=actor())
+
+
+def find_at_site(documents: Documents | str, resource_id: str, noun: str) -> dict:
     """The caller's site's document with this id; any other site's is a 404, like a missing one."""
-    document = collection(collection_name).find_one({"_id": resource_id, "site_id": current_site_id()})
+    if isinstance(documents, str):  # TRANSITIONAL: a collection name, until every service has its Store
+        document = collection(documents).find_one({"_id": resource_id, "site_id": current_site_id()})
+    else:
+        document = documents.find_one({"_id": resource_id, "site_id": current_site_id()})
     if document is None:
         raise NotFound(f"No {noun} {resource_id} at this site.")
     return document
 
 
 def request_event(event_type: str, payload: dict, version: int = 1) -> dict:
-    """An event this request causes: the caller's site, the request's correlation id."""
+    """TRANSITIONAL: an envelope for this request, until every service uses request_cause()."""
     return service_context().event(event_type, payload, site_id=current_site_id(),
                                    correlation_id=correlation_id(), version=version)

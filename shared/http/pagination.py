@@ -1,11 +1,14 @@
-"""Paging a MongoDB query for flask-smorest's ``@blp.paginate()`` (``page``, ``page_size``, ``X-Pagination`` header)."""
+"""Paging a query for flask-smorest's ``@blp.paginate()`` (``page``, ``page_size``, ``X-Pagination`` header)."""
 from pymongo.collection import Collection
 
+from shared.store import Documents
 
-def page_of(collection: Collection, query: dict, sort: list[tuple[str, int]], pagination_parameters) -> list[dict]:
-    pagination_parameters.item_count = collection.count_documents(query)
-    cursor = collection.find(query).sort(sort).skip(pagination_parameters.first_item).limit(pagination_parameters.page_size)
-    return list(cursor)
+
+def page_of(documents: Documents | Collection, query: dict, sort: list[tuple[str, int]], pagination_parameters) -> list[dict]:
+    if isinstance(documents, Collection):  # TRANSITIONAL: until every service reads through its Store
+        documents = Documents(documents)
+    pagination_parameters.item_count = documents.count(query)
+    return documents.find(query, sort=sort, skip=pagination_parameters.first_item, limit=pagination_parameters.page_size)
 
 
 def page_of_list(items: list, pagination_parameters) -> list:
