@@ -5,15 +5,13 @@ Keys are only ever held as SHA-256 hex digests; a presented key is hashed and lo
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from shared import clock
 from shared.business_days import WEEKDAYS, BusinessCalendar
-
-ROLES = ("clinician", "operator")
 
 
 @dataclass(frozen=True)
@@ -42,6 +40,8 @@ class Principal:
     role: str
     label: str
     site_id: str | None = None
+    # The SHA-256 digest of the key: what rate limits count by (a label may name several keys).
+    digest: str = ""
 
     @property
     def is_operator(self) -> bool:
@@ -133,4 +133,4 @@ def _add_key(keys: dict[str, Principal], key: dict, principal: Principal) -> Non
         raise SitesFileError(f"key '{principal.label}' must be a SHA-256 hex digest")
     if digest in keys:
         raise SitesFileError(f"key '{principal.label}' is listed twice")
-    keys[digest] = principal
+    keys[digest] = replace(principal, digest=digest)

@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from shared.context import Handler, ServiceContext
+from shared.http.idempotency import purge_expired
 from shared.logging_setup import configure_logging
 from shared.messaging.connection import broker_connection
 from shared.messaging.consumer import INBOX, INBOX_INDEXES, EventConsumer
@@ -21,6 +22,7 @@ from shared.outbox import OutboxRelay
 log = logging.getLogger(__name__)
 
 RELAY_INTERVAL_SECONDS = 0.2
+IDEMPOTENCY_PURGE_SECONDS = 3600
 # Touched on every loop so that a container healthcheck can tell a live worker from a stuck one.
 HEARTBEAT_FILE = Path(os.environ.get("IOP_WORKER_HEARTBEAT_FILE", "/tmp/iop-worker.alive"))
 
@@ -61,7 +63,8 @@ def build_consumer(
     )
     relay = OutboxRelay(context.db, outbox_collections, publisher.publish)
     hooks = [Periodic("outbox relay", RELAY_INTERVAL_SECONDS, relay.relay_pending),
-             Periodic("heartbeat", 5, HEARTBEAT_FILE.touch), *sweeps]
+             Periodic("heartbeat", 5, HEARTBEAT_FILE.touch),
+             Periodic("idempotency key purge", IDEMPOTENCY_PURGE_SECONDS, lambda: purge_expired(context.db)), *sweeps]
     bound = {event_type: partial(handler, context=context) for event_type, handler in handlers.items()}
     topology = context.topology.with_subscriptions({context.service: tuple(handlers)})
     consumer = EventConsumer(

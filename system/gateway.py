@@ -7,13 +7,17 @@ nginx routes the same prefixes.
 import importlib
 
 from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
+from shared.http.problems import from_http_exception
 from system.services import SERVICES
 
 
 def create_gateway():
     index = Flask("gateway")
+    # A path no service serves answers problem+json, like every error of the APIs.
+    index.register_error_handler(HTTPException, from_http_exception)
 
     @index.get("/")
     def services():

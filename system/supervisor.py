@@ -28,8 +28,8 @@ JOURNAL_TRIM_INTERVAL_SECONDS = 60
 def commands(port: int, api_workers: int) -> dict[str, list[str]]:
     python = sys.executable
     procs = {
-        "gateway": [python, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(api_workers),
-                    "--graceful-timeout", "10", "system.gateway:create_gateway()"],
+        "gateway": [python, "-m", "gunicorn", "-c", "python:shared.http.gunicorn_conf", "--bind", f"127.0.0.1:{port}",
+                    "--workers", str(api_workers), "system.gateway:create_gateway()"],
     }
     for service in services.SERVICES:
         procs[f"{service}-worker"] = [python, "-m", f"services.{service}.worker"]

@@ -80,6 +80,14 @@ class System:
                 return pid
         raise LookupError(f"no {service} worker running")
 
+    @property
+    def settings(self):
+        """The settings its processes run with: the database and broker this test can look into."""
+        from shared.config import load_settings
+        from shared.embedded.mongo import EMBEDDED_MONGO_URL
+
+        return load_settings({"IOP_MONGO_URL": EMBEDDED_MONGO_URL, **self.env})
+
     # -- HTTP helpers ---------------------------------------------------------------------------
     def post(self, path: str, body: dict, headers: dict | None = None) -> requests.Response:
         return requests.post(self.base_url + path, json=body, headers={**CLINICIAN, **(headers or {})}, timeout=10)

@@ -5,7 +5,8 @@ CODE_SHAPE = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
 def identifier(**kwargs):
-    return fields.String(validate=validate.Length(min=1, max=64), **kwargs)
+    """A server-made id (a UUID, or a derived key): the same token shape as a code, never text."""
+    return fields.String(validate=CODE_SHAPE, **kwargs)
 
 
 def code(*, one_of: tuple[str, ...] | None = None, **kwargs):

@@ -6,8 +6,12 @@ operator key reaches the endpoints marked :func:`operations_endpoint`, across ev
 """
 from flask import current_app, g, request
 
+from shared.http.hardening import FailedAuthenticationLimit
 from shared.http.problems import problem
 from shared.sites import Principal
+
+# Seconds a client refused for too many failed authentications is told to wait.
+RETRY_AFTER_SECONDS = 60
 
 PUBLIC_ENDPOINTS = {"healthz", "readyz", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "static"}
 
@@ -18,14 +22,24 @@ def operations_endpoint(view):
     return view
 
 
-def install_authentication(app) -> None:
+def install_authentication(app, on_failure=lambda: None) -> None:
+    """``on_failure`` is called for each refused key (the audit trail records it)."""
+    failures = FailedAuthenticationLimit()
+
     @app.before_request
     def authenticate():
-        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None or request.method == "OPTIONS":
             return None
+        address = request.remote_addr or "-"
+        # Checked before the key is looked at, so that guessing stops being worth it.
+        if failures.exceeded(address):
+            return problem(429, "Too many requests", "Too many failed authentications from this address; wait and retry.",
+                           headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
         principal = current_app.extensions["iop"].sites.authenticate(key.strip()) if scheme.lower() == "bearer" and key.strip() else None
         if principal is None:
+            failures.record_failure(address)
+            on_failure()
             return problem(401, "Unauthorized", "Send a valid site key as 'Authorization: Bearer <key>'.",
                            headers={"WWW-Authenticate": 'Bearer realm="iop"'})
         g.principal = principal

@@ -8,6 +8,8 @@ def page_of(documents: Documents | Collection, query: dict, sort: list[tuple[str
     if isinstance(documents, Collection):  # TRANSITIONAL: until every service reads through its Store
         documents = Documents(documents)
     pagination_parameters.item_count = documents.count(query)
+    if pagination_parameters.first_item >= pagination_parameters.item_count:
+        return []  # past the last page (also keeps a huge page number away from the database's skip)
     return documents.find(query, sort=sort, skip=pagination_parameters.first_item, limit=pagination_parameters.page_size)
 
 

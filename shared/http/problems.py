@@ -36,7 +36,9 @@ def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
 
 def from_http_exception(error: HTTPException) -> Response:
     data = getattr(error, "data", None) or {}
-    headers = dict(data.get("headers") or {})
+    # The exception's own headers (Allow on a 405, Retry-After on a 429), without its content type.
+    headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
+    headers.update(data.get("headers") or {})
     messages = data.get("errors") or data.get("messages")
     if error.code == 422 and messages is not None:
         # webargs nests messages by location ("json", "query"); clients want field names.
@@ -65,6 +67,15 @@ def from_unexpected(error: Exception) -> Response:
     return from_http_exception(InternalServerError())
 
 
+def from_overflow(error: OverflowError) -> Response:
+    # Only a value a client sent can be this large (a date past year 9999, a huge page number):
+    # the fields are bounded, and this keeps any bound still missing a 422, never a 500.
+    log.warning("value out of range: %s", type(error).__name__)
+    return problem(422, "Unprocessable content", "A value in the request is out of range.",
+                   errors={"_request": ["A value is out of range."]})
+
+
 def register_problem_handlers(app) -> None:
     app.register_error_handler(DomainError, from_domain_error)
+    app.register_error_handler(OverflowError, from_overflow)
     app.register_error_handler(Exception, from_unexpected)

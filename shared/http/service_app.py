@@ -4,13 +4,17 @@ Routes live under ``/v1`` plus ``/healthz``, ``/readyz``, ``/openapi.json`` and 
 service prefix (``/intake`` ...) comes from where the app is mounted: the embedded gateway's
 dispatcher, or ``SCRIPT_NAME`` under gunicorn behind the docker-compose gateway.
 """
+import os
+
 from flask import Flask
 from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.context import ServiceContext
 from shared.http import audit, idempotency
 from shared.http.auth import install_authentication
+from shared.http.hardening import allow_docs_page, install_hardening, install_key_rate_limit
 from shared.http.health import install_health
 from shared.http.problems import from_http_exception, register_problem_handlers
 from shared.http.request_context import install_request_id
@@ -78,8 +82,13 @@ def create_service_app(
     app.config.update(config or {})
     app.extensions["iop"] = context
 
+    if os.environ.get("IOP_TRUSTED_PROXIES"):
+        # Behind the gateway the client's address is in X-Forwarded-For, set by that many proxies.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(os.environ["IOP_TRUSTED_PROXIES"]))
+    install_hardening(app)
     install_request_id(app)
     install_authentication(app)
+    install_key_rate_limit(app)
     idempotency.install_idempotency(app)
     audit.install_audit(app)
     install_health(app)
@@ -87,5 +96,6 @@ def create_service_app(
     api = ServiceApi(app)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    allow_docs_page(app)
     register_problem_handlers(app)
     return app

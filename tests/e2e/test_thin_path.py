@@ -2,11 +2,10 @@
 patient → enrollment → completed discharge → exactly one aftercare plan."""
 import os
 import signal
-import time
 
 import pytest
 
-from tests.e2e.workflow import await_plans, complete, register_and_admit
+from tests.e2e.workflow import await_handled, await_plans, complete, register_and_admit
 from tests.system import System
 
 pytestmark = pytest.mark.e2e
@@ -30,14 +29,16 @@ def rabbitmq_system(tmp_path, mongo_url, amqp_url, namespace):
 
 def test_completion_makes_exactly_one_plan_on_embedded_defaults(embedded_system):
     enrollment = register_and_admit(embedded_system, "E2E-1")
-    complete(embedded_system, enrollment["id"], step_down={"level_of_care": "outpatient_therapy"})
+    request_id = complete(embedded_system, enrollment["id"], step_down={"level_of_care": "outpatient_therapy"})
     second = embedded_system.post(f"/intake/v1/enrollments/{enrollment['id']}/discharge",
                                   {"outcome": "completed", "discharge_date": "2026-10-26"})
     [plan] = await_plans(embedded_system, enrollment["id"])
     assert second.status_code == 409
     assert (plan["enrollment_id"], plan["outcome"]) == (enrollment["id"], "completed")
     assert [referral["level_of_care"] for referral in plan["referrals"]] == ["outpatient_therapy"]
-    time.sleep(2)  # time for a stray duplicate to be processed, if one existed
+    # Every consumer of the completion has handled it once (a stray second event would show here).
+    steps = await_handled(embedded_system, request_id, "intake.enrollment.completed", ("scheduling", "medication", "aftercare"))
+    assert sorted(step["service"] for step in steps) == ["aftercare", "medication", "scheduling"]
     assert len(embedded_system.get("/aftercare/v1/plans", enrollment_id=enrollment["id"]).json()) == 1
 
 

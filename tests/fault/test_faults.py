@@ -5,14 +5,13 @@ The system runs as processes on RabbitMQ; faults are injected from outside, as i
 import json
 import os
 import signal
-import time
 import uuid
 
 import pytest
 from kombu import Connection, Exchange, Producer
 
 from shared.messaging.topology import Topology
-from tests.e2e.workflow import await_plans, complete, register_and_admit
+from tests.e2e.workflow import await_handled, await_plans, complete, register_and_admit
 from tests.fault.broker import restart_local_rabbitmq
 from tests.system import System
 from tests.workers import delete_topology, drain_queue, wait_until
@@ -59,18 +58,48 @@ def test_a_killed_relay_publishes_the_event_when_it_comes_back(system):
     assert len(await_plans(system, enrollment["id"])) == 1
 
 
-def test_a_redelivered_completion_makes_no_second_plan(system):
+def test_a_redelivered_completion_changes_nothing_downstream(system):
+    """The same event again (the inbox skips it) and a copy under a new event id (the handlers'
+    natural keys absorb it): once aftercare has handled both, the plan, its tasks and the events
+    it emitted are exactly those of the first delivery."""
     enrollment = register_and_admit(system, "FAULT-4")
-    complete(system, enrollment["id"])
-    await_plans(system, enrollment["id"])
-    journal = drain_queue(_settings(system), f"{system.namespace}.journal", timeout=2)
-    [completion] = [json.loads(m.body) for m in journal if json.loads(m.body)["event_type"] == "intake.enrollment.completed"
-                    and json.loads(m.body)["payload"]["enrollment_id"] == enrollment["id"]]
+    request_id = complete(system, enrollment["id"])
+    [plan] = await_plans(system, enrollment["id"])
+    await_handled(system, request_id, "intake.enrollment.completed", ("scheduling", "medication", "aftercare"))
+    journal = _settled_journal(system)
+    [completion] = [event for event in journal if event["event_type"] == "intake.enrollment.completed"
+                    and event["payload"]["enrollment_id"] == enrollment["id"]]
+    emitted_before = _emitted_for(journal, request_id)
     _publish(system, completion["event_type"], json.dumps(completion).encode(), "application/json")
     _publish(system, completion["event_type"], json.dumps({**completion, "event_id": str(uuid.uuid4())}).encode(),
              "application/json")
-    time.sleep(3)
-    assert len(system.get("/aftercare/v1/plans", enrollment_id=enrollment["id"]).json()) == 1
+    await_handled(system, request_id, "intake.enrollment.completed", ("scheduling", "medication", "aftercare"), count=2)
+    [plan_after] = system.get("/aftercare/v1/plans", enrollment_id=enrollment["id"]).json()
+    assert [task["id"] for task in plan_after["tasks"]] == [task["id"] for task in plan["tasks"]]
+    assert len(system.get("/scheduling/v1/appointments", patient_id=plan["patient_id"], kind="aftercare_follow_up").json()) == 1
+    assert len(system.get("/medication/v1/reconciliations", enrollment_id=enrollment["id"]).json()) == 1
+    assert _emitted_for(_settled_journal(system), request_id) == {}, "the duplicates caused new events"
+    assert sum(emitted_before.values()) > 0
+
+
+def _settled_journal(system) -> list[dict]:
+    """Every event journaled until the journal stays empty for a drain: the services' chain
+    reactions (a booking tied to a task, a handoff closed) have all been published by then."""
+    events = []
+    while True:
+        batch = drain_queue(_settings(system), f"{system.namespace}.journal", timeout=1.5)
+        if not batch:
+            return events
+        events += [json.loads(message.body) for message in batch]
+
+
+def _emitted_for(journal: list[dict], correlation_id: str) -> dict:
+    """How many events of each type the services emitted in this correlation (intake's own excluded)."""
+    counts: dict = {}
+    for event in journal:
+        if event["correlation_id"] == correlation_id and event["producer"] != "intake":
+            counts[event["event_type"]] = counts.get(event["event_type"], 0) + 1
+    return counts
 
 
 def test_a_poison_message_is_dead_lettered_and_the_worker_goes_on(system):
