@@ -15,9 +15,9 @@ from shared.config import load_settings
 from shared.embedded.journal import trim_journal
 from shared.embedded.mongo import EMBEDDED_MONGO_URL, start_stand_in
 from shared.logging_setup import configure_logging
-from shared.messaging.connection import broker_connection
 from shared.sites import load_sites
 from system import services
+from system.topology import declare_topology
 
 log = logging.getLogger("supervisor")
 
@@ -42,13 +42,11 @@ def check_sites_file(settings) -> None:
     services.check_sites(settings, load_sites(settings.sites_file))
 
 
-def declare_topology(settings) -> None:
-    """Every service's queue before any process publishes (see ``services.topology``). A broker
-    that does not answer yet is not fatal: each worker declares its own queue when it connects."""
+def declare_every_queue(settings) -> None:
+    """Every service's queue before any process publishes. A broker that does not answer yet is
+    not fatal here: each worker declares its own queue when it connects."""
     try:
-        with broker_connection(settings) as connection:
-            connection.ensure_connection(max_retries=3)
-            services.topology(settings).declare(connection.default_channel)
+        declare_topology(settings)
     except Exception as error:
         log.warning("broker topology not declared at start (%s); workers declare their own queues", error)
 
@@ -78,7 +76,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
 
-    declare_topology(settings)
+    declare_every_queue(settings)
     specs = commands(settings.http_port, int(env.get("IOP_API_WORKERS", "2")))
     running = {name: subprocess.Popen(argv, env=env) for name, argv in specs.items()}
     log.info("serving http://127.0.0.1:%d (%s); Ctrl-C stops", settings.http_port, ", ".join(services.SERVICES))

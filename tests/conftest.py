@@ -50,7 +50,7 @@ def settings(mongo_url, namespace, tmp_path):
 def rabbit_settings(settings, amqp_url):
     """The same settings on the real RabbitMQ, with every service's queue declared first as the
     composition root does; the test's exchanges and queues are deleted after it."""
-    from system.supervisor import declare_topology
+    from system.topology import declare_topology
     from tests.workers import delete_topology
 
     rabbit = replace(settings, amqp_url=amqp_url)
