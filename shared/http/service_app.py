@@ -87,10 +87,10 @@ def create_service_app(
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(os.environ["IOP_TRUSTED_PROXIES"]))
     install_hardening(app)
     install_request_id(app)
-    install_authentication(app)
+    install_authentication(app, on_failure=audit.record_failed_authentication)
     install_key_rate_limit(app)
+    audit.install_audit(app)  # before idempotency: a lost outcome record keeps the key's first answer (audit.py)
     idempotency.install_idempotency(app)
-    audit.install_audit(app)
     install_health(app)
 
     api = ServiceApi(app)

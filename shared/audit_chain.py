@@ -1,0 +1,152 @@
+"""The audit log as a hash chain: each record names the hash of the one before, so an edit shows.
+
+A record is a flat document. Its ``hash`` is the SHA-256 of the canonical JSON of every field but
+``_id`` and ``hash`` itself; those fields include ``seq`` (1, 2, 3 ... per service database) and
+``prev_hash`` (the previous record's ``hash``; :data:`GENESIS` for the first). Altering a field,
+adding or removing one, deleting a record or reordering records therefore breaks the chain at a
+seq that :func:`verify_chain` names. Deleting the newest records leaves a shorter chain that is
+still intact: only a head noted elsewhere (``python -m system.audit verify`` prints it) shows that.
+
+Appending is safe with many writers (gunicorn workers, processes, hosts) and no transactions:
+a unique index on ``seq`` lets exactly one writer claim each number; a writer that loses the race
+gets ``DuplicateKeyError``, reads the new head and tries again, a bounded number of times.
+Instants are stored as aware UTC datetimes at millisecond precision (BSON's), written by insert,
+so that what is read back hashes to what was written, on MongoDB and on the stand-in alike.
+"""
+import hashlib
+import json
+import random
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
+
+COLLECTION = "audit_log"
+GENESIS = "0" * 64
+# Fields outside the hash: the database's own id, and the hash itself.
+UNHASHED = ("_id", "hash")
+# Sparse: records written before the chain existed carry no seq and stay out of it.
+SEQ_INDEX = IndexModel([("seq", ASCENDING)], unique=True, sparse=True, name="seq_unique")
+CHAINED = {"seq": {"$gt": 0}}
+APPEND_ATTEMPTS = 50
+
+
+class AuditUnavailable(Exception):
+    """The record could not be appended (database error, or the race for a seq lost every time)."""
+
+
+def _canonical_value(value):
+    if isinstance(value, datetime):
+        instant = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return instant.strftime("%Y-%m-%dT%H:%M:%S.") + f"{instant.microsecond // 1000:03d}Z"
+    # Anything else a tampered record may hold is hashed by its type and text, never skipped.
+    return {"$type": type(value).__name__, "$value": str(value)}
+
+
+def canonical(record: dict) -> bytes:
+    """The bytes a record's hash covers: sorted keys, no spaces, ASCII, instants as ISO-8601 UTC ms."""
+    fields = {key: value for key, value in record.items() if key not in UNHASHED}
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False,
+                      default=_canonical_value).encode("ascii")
+
+
+def record_hash(record: dict) -> str:
+    return hashlib.sha256(canonical(record)).hexdigest()
+
+
+def chained(fields: dict, head: dict | None) -> dict:
+    """The record that follows ``head`` (None: the first of the chain), with seq, prev_hash and hash."""
+    record = {**fields, "seq": head["seq"] + 1 if head else 1, "prev_hash": head["hash"] if head else GENESIS}
+    record["hash"] = record_hash(record)
+    return record
+
+
+def to_millisecond(instant: datetime) -> datetime:
+    """An aware UTC instant as BSON stores it, so that the hash of what is read equals what was written."""
+    instant = instant.astimezone(timezone.utc)
+    return instant.replace(microsecond=instant.microsecond // 1000 * 1000)
+
+
+@dataclass(frozen=True)
+class Break:
+    seq: int
+    kind: str  # "altered", "deleted", "broken link", "out of order"
+    detail: str
+
+    def __str__(self) -> str:
+        return f"seq {self.seq}: {self.kind} ({self.detail})"
+
+
+@dataclass
+class Verdict:
+    records: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    breaks: list[Break] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.breaks
+
+
+def walk_chain(records: Iterable[dict]) -> Iterator[Break]:
+    """Every break in ``records``, which are read in seq order; a stream, so any length fits."""
+    previous: dict | None = None
+    for record in records:
+        seq = record.get("seq")
+        expected_seq = previous["seq"] + 1 if previous else 1
+        if not isinstance(seq, int) or isinstance(seq, bool):
+            yield Break(expected_seq, "altered", f"seq is {seq!r}")
+            continue
+        if record.get("hash") != record_hash(record):
+            yield Break(seq, "altered", "hash mismatch")
+        if seq < expected_seq:
+            yield Break(seq, "out of order", f"follows seq {expected_seq - 1}")
+            continue
+        if seq > expected_seq:
+            missing = f"seq {expected_seq}" if seq == expected_seq + 1 else f"seq {expected_seq} to {seq - 1}"
+            yield Break(expected_seq, "deleted", f"{missing} missing before seq {seq}")
+        elif record.get("prev_hash") != (previous.get("hash") if previous else GENESIS):
+            yield Break(seq, "broken link", "prev_hash is not the hash of the record before")
+        previous = record
+
+
+def verify_chain(records: Iterable[dict]) -> Verdict:
+    """Recompute every hash and link of ``records`` (in seq order): what breaks, and the last record read."""
+    verdict = Verdict()
+
+    def counted(stream):
+        for record in stream:
+            verdict.records += 1
+            verdict.head_seq, verdict.head_hash = record.get("seq"), record.get("hash")
+            yield record
+
+    verdict.breaks.extend(walk_chain(counted(records)))
+    return verdict
+
+
+def read_chain(collection: Collection) -> Iterator[dict]:
+    return collection.find(CHAINED, sort=[("seq", ASCENDING)])
+
+
+def head(collection: Collection) -> dict | None:
+    return collection.find_one(CHAINED, sort=[("seq", DESCENDING)], projection={"seq": 1, "hash": 1})
+
+
+def append(collection: Collection, fields: dict, attempts: int = APPEND_ATTEMPTS) -> dict:
+    """Insert ``fields`` as the next record of the chain; raises :class:`AuditUnavailable`."""
+    for attempt in range(attempts):
+        try:
+            record = chained(fields, head(collection))
+            collection.insert_one(record)
+            return record
+        except DuplicateKeyError:
+            # Another writer took this seq: back off a little (jitter spreads the contenders), re-read.
+            time.sleep(random.uniform(0, min(0.05, 0.002 * (attempt + 1))))
+        except Exception as error:
+            raise AuditUnavailable(f"audit record not written: {type(error).__name__}") from error
+    raise AuditUnavailable(f"audit record not written: lost the race for a seq {attempts} times")
