@@ -51,6 +51,26 @@ def declare_every_queue(settings) -> None:
         log.warning("broker topology not declared at start (%s); workers declare their own queues", error)
 
 
+def stop_all(processes, stand_in) -> None:
+    """SIGTERM to every process, 15 s to finish their work, then the database stand-in."""
+    processes = list(processes)
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+    if stand_in is not None:
+        stand_in.terminate()
+        try:
+            stand_in.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            stand_in.kill()
+
+
 def main() -> int:
     configure_logging("supervisor")
     settings = load_settings()
@@ -95,21 +115,7 @@ def main() -> int:
                     running[name] = subprocess.Popen(specs[name], env=env)
     finally:
         log.info("stopping")
-        for process in running.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        for process in running.values():
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
-        if stand_in is not None:
-            stand_in.terminate()
-            try:
-                stand_in.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                stand_in.kill()
+        stop_all(running.values(), stand_in)
         log.info("stopped")
     return 0
 

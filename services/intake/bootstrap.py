@@ -1,16 +1,10 @@
-"""Builds intake's context: its store, its (empty) handler table; once, for the app, the worker and the tests."""
+"""Builds intake's context: its store and its (empty) handler table; once, for the app, the worker and the tests."""
 from services.intake.handlers import HANDLERS
-from services.intake.store import INDEXES, OUTBOX_COLLECTIONS
+from services.intake.store import IntakeStore
 from shared.context import ServiceContext
-from shared.store import Store
 
 SERVICE = "intake"
 
 
-class TransitionalStore(Store):
-    INDEXES = INDEXES
-    OUTBOX_COLLECTIONS = tuple(OUTBOX_COLLECTIONS)
-
-
 def bootstrap(settings=None, sites=None, db=None) -> ServiceContext:
-    return ServiceContext(SERVICE, store=TransitionalStore, handlers=HANDLERS, settings=settings, sites=sites, db=db)
+    return ServiceContext(SERVICE, store=IntakeStore, handlers=HANDLERS, settings=settings, sites=sites, db=db)

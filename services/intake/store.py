@@ -1,38 +1,87 @@
-"""Intake's collections and their indexes. Intake owns patients, assessments, enrollments and referrals."""
+"""Intake's collections, their codecs and indexes. Intake owns patients, assessments, enrollments and referrals.
+
+Each codec names every stored path that holds an instant, a date or a boolean, so that the use
+cases read them back as such whatever the database returned (shared/store.py says why).
+"""
+import uuid
+
 from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from shared.store import Codec, Documents, Store
 
 PATIENTS = "patients"
 ASSESSMENTS = "assessments"
 ENROLLMENTS = "enrollments"
 REFERRALS = "referrals"
 
-# Collections whose documents carry an outbox for the relay.
-OUTBOX_COLLECTIONS = [PATIENTS, ASSESSMENTS, ENROLLMENTS, REFERRALS]
+# Enrollments made by admitting a referral get ids derived from the referral's, so that an
+# admission retried after a crash finds the enrollment it made the first time.
+REFERRAL_ENROLLMENT_NAMESPACE = uuid.UUID("0b5f3f0e-8f61-4a57-9f0e-6f1c2a7d4e21")
 
-INDEXES = {
-    PATIENTS: [
-        IndexModel([("site_id", ASCENDING), ("mrn", ASCENDING)], unique=True, name="one_mrn_per_site"),
-        IndexModel([("site_id", ASCENDING), ("family_name_folded", ASCENDING)]),
-        IndexModel([("outbox_pending", ASCENDING)]),
-    ],
-    ASSESSMENTS: [
-        IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING), ("administered_at", DESCENDING)]),
-        IndexModel([("outbox_pending", ASCENDING)]),
-    ],
-    ENROLLMENTS: [
-        # "patient:program" while active, "ended:<id>" after, so a patient has at most one active
-        # enrollment per program. site_id leads, as a unique index must when sharding on site_id.
-        IndexModel([("site_id", ASCENDING), ("active_slot", ASCENDING)], unique=True,
-                   name="one_active_enrollment_per_program_at_site"),
-        IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING)]),
-        IndexModel([("site_id", ASCENDING), ("status", ASCENDING), ("program", ASCENDING)]),
-        # The census counts admissions by start date and discharges by discharge date.
-        IndexModel([("site_id", ASCENDING), ("start_date", ASCENDING)]),
-        IndexModel([("site_id", ASCENDING), ("discharge.date", ASCENDING)]),
-        IndexModel([("outbox_pending", ASCENDING)]),
-    ],
-    REFERRALS: [
-        IndexModel([("site_id", ASCENDING), ("status", ASCENDING), ("received_at", DESCENDING)]),
-        IndexModel([("outbox_pending", ASCENDING)]),
-    ],
-}
+
+def referral_enrollment_id(referral_id: str) -> str:
+    return str(uuid.uuid5(REFERRAL_ENROLLMENT_NAMESPACE, referral_id))
+
+
+def active_slot(patient_id: str, program: str) -> str:
+    """The key, unique per site, that lets a patient hold one active enrollment per program."""
+    return f"{patient_id}:{program}"
+
+
+def released_slot(enrollment_id: str) -> str:
+    """The slot of an ended enrollment: a value of its own rather than null or no field, because a
+    unique index indexes a missing field as null, and two ended enrollments would then clash."""
+    return f"ended:{enrollment_id}"
+
+
+class IntakeStore(Store):
+    patients: Documents
+    assessments: Documents
+    enrollments: Documents
+    referrals: Documents
+
+    COLLECTIONS = {
+        PATIENTS: Codec(instants=("created_at", "updated_at"), dates=("birth_date",)),
+        ASSESSMENTS: Codec(instants=("administered_at", "recorded_at")),
+        ENROLLMENTS: Codec(
+            instants=("created_at", "status_history.*.at", "length_changes.*.at"),
+            dates=("start_date", "planned_end_date", "discharge.date"),
+        ),
+        REFERRALS: Codec(
+            instants=("received_at", "updated_at", "status_history.*.at"),
+            dates=("patient.birth_date",),
+            booleans=("contact_consent",),
+        ),
+    }
+
+    # Collections whose documents carry an outbox for the relay.
+    OUTBOX_COLLECTIONS = (PATIENTS, ASSESSMENTS, ENROLLMENTS, REFERRALS)
+
+    INDEXES = {
+        PATIENTS: [
+            IndexModel([("site_id", ASCENDING), ("mrn", ASCENDING)], unique=True, name="one_mrn_per_site"),
+            IndexModel([("site_id", ASCENDING), ("family_name_folded", ASCENDING)]),
+            IndexModel([("outbox_pending", ASCENDING)]),
+        ],
+        ASSESSMENTS: [
+            IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING), ("administered_at", DESCENDING)]),
+            IndexModel([("outbox_pending", ASCENDING)]),
+        ],
+        ENROLLMENTS: [
+            # active_slot is "patient:program" while active, "ended:<id>" after, so a patient has at
+            # most one active enrollment per program. site_id leads, as a unique index must when
+            # sharding on site_id.
+            IndexModel([("site_id", ASCENDING), ("active_slot", ASCENDING)], unique=True,
+                       name="one_active_enrollment_per_program_at_site"),
+            IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING)]),
+            IndexModel([("site_id", ASCENDING), ("status", ASCENDING), ("program", ASCENDING)]),
+            # The census counts admissions by start date and discharges by discharge date.
+            IndexModel([("site_id", ASCENDING), ("start_date", ASCENDING)]),
+            IndexModel([("site_id", ASCENDING), ("discharge.date", ASCENDING)]),
+            IndexModel([("outbox_pending", ASCENDING)]),
+        ],
+        REFERRALS: [
+            IndexModel([("site_id", ASCENDING), ("status", ASCENDING), ("received_at", DESCENDING)]),
+            IndexModel([("outbox_pending", ASCENDING)]),
+        ],
+    }

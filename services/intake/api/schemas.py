@@ -5,9 +5,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 
 from services.intake.domain import referrals
 from services.intake.domain.assessments import INSTRUMENT_CODES
-from services.intake.domain.enrollments import OUTCOMES, PROGRAM_CODES, STATUSES
+from services.intake.domain.enrollments import PROGRAM_CODES, STATUSES
 from shared import clock
-from shared.http.fields import StoredDate, StoredInstant
+from shared.events.codes import LEVELS_OF_CARE, OUTCOMES
 
 NAME = validate.Length(min=1, max=100)
 
@@ -44,7 +44,7 @@ class Demographics(Schema):
     mrn = fields.String(allow_none=True, metadata={"example": "MRN-1001"})
     given_name = fields.String(metadata={"example": "Alex"})
     family_name = fields.String(metadata={"example": "Rivera"})
-    birth_date = StoredDate(metadata={"example": "1990-04-12"})
+    birth_date = fields.Date(metadata={"example": "1990-04-12"})
     phone = fields.String(allow_none=True, metadata={"example": "+1 612 555 0100"})
     email = fields.String(allow_none=True, metadata={"example": "alex@example.org"})
 
@@ -52,7 +52,7 @@ class Demographics(Schema):
 class Patient(Demographics):
     id = fields.String(attribute="_id", metadata={"example": "8b3c1f9e-2f1d-4e8e-9f55-0c1a7b5d2e11"})
     created_at = fields.AwareDateTime()
-    updated_at = StoredInstant()
+    updated_at = fields.AwareDateTime()
 
 
 class PatientQuery(Schema):
@@ -62,9 +62,8 @@ class PatientQuery(Schema):
 
 
 class StepDown(Schema):
-    level_of_care = fields.String(required=True, validate=validate.OneOf(
-        ["outpatient_therapy", "psychiatry", "php", "residential", "mat", "peer_support", "primary_care", "other"]),
-        metadata={"example": "outpatient_therapy"})
+    level_of_care = fields.String(required=True, validate=validate.OneOf(LEVELS_OF_CARE),
+                                  metadata={"example": "outpatient_therapy"})
     provider = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$"),
                              metadata={"description": "Provider directory code or NPI (not a person's name).",
                                        "example": "npi:1234567893"})
@@ -118,7 +117,7 @@ class LengthChangeRecord(Schema):
 
 
 class DischargeRecord(Schema):
-    date = StoredDate()
+    date = fields.Date()
     step_down = fields.Nested(StepDown, allow_none=True)
     notes = fields.String(allow_none=True)
 
@@ -129,9 +128,9 @@ class Enrollment(Schema):
     referral_id = fields.String(allow_none=True, metadata={"description": "The referral admitted, if any."})
     program = fields.String()
     level_of_care = fields.String()
-    start_date = StoredDate()
+    start_date = fields.Date()
     planned_weeks = fields.Integer()
-    planned_end_date = StoredDate()
+    planned_end_date = fields.Date()
     group_id = fields.String(allow_none=True)
     status = fields.String(metadata={"description": "active, completed or discharged"})
     outcome = fields.String(allow_none=True)
@@ -211,7 +210,8 @@ class Referral(Schema):
     source = fields.String(metadata={"example": "primary_care"})
     reason = fields.String(metadata={"description": FREE_TEXT})
     urgency = fields.String(metadata={"example": "urgent"})
-    # Coerced on the way out: the database stand-in may return a boolean as 1 or 0.
+    # Dumped as read: fields.Boolean does not coerce on the way out; the store's codec (IntakeStore)
+    # is what turns the 1 or 0 the database stand-in may return into a boolean.
     contact_consent = fields.Boolean(metadata={"example": True})
     status = fields.String(metadata={"description": ", ".join(referrals.STATUSES), "example": "received"})
     patient_id = fields.String(allow_none=True, metadata={"description": "Set on acceptance at the latest."})
@@ -220,7 +220,7 @@ class Referral(Schema):
     enrollment_id = fields.String(allow_none=True, metadata={"description": "Set on admission."})
     status_history = fields.List(fields.Nested(ReferralStatusChange))
     received_at = fields.AwareDateTime()
-    updated_at = StoredInstant(allow_none=True)
+    updated_at = fields.AwareDateTime(allow_none=True)
 
 
 class ReferralQuery(Schema):
@@ -288,7 +288,7 @@ class AssessmentSummary(Schema):
     patient_id = fields.String(metadata={"example": EXAMPLE_ID})
     enrollment_id = fields.String(allow_none=True, metadata={
         "description": "The current enrollment: the active one, else the last; none when never enrolled."})
-    enrollment_start_date = StoredDate(allow_none=True, metadata={"example": "2026-10-05"})
+    enrollment_start_date = fields.Date(allow_none=True, metadata={"example": "2026-10-05"})
     instruments = fields.List(fields.Nested(InstrumentProgress))
 
 

@@ -1,1 +1,2 @@
-"""Pure intake domain rules (assessments, referrals, enrollments): no I/O, no framework imports."""
+"""Pure intake rules (patients, assessments, enrollments, referrals, the census) and the events
+they decide on: no I/O, no framework imports, no clock reads."""

@@ -17,6 +17,8 @@ from datetime import date, datetime, tzinfo
 from typing import Any, Iterable, Sequence
 
 from shared.errors import Invalid
+from shared.events.intake import assessment_recorded, risk_flagged
+from shared.events.registry import DomainEvent
 
 SUICIDAL_IDEATION = "suicidal_ideation"
 
@@ -163,6 +165,20 @@ def score(instrument_code: str, item_scores: Sequence[int]) -> Score:
     total = sum(item_scores)
     flags = [rule.flag for rule in instrument.risk_rules if item_scores[rule.item_index] > rule.above]
     return Score(instrument.code, total, instrument.severity(total), flags)
+
+
+def record(assessment_id: str, patient_id: str, enrollment_id: str | None, instrument_code: str,
+           item_scores: Sequence[int]) -> tuple[Score, list[DomainEvent]]:
+    """Score an administration and return the score and the events recording it causes:
+    ``intake.assessment.recorded``, and ``intake.risk.flagged`` when a risk flag is raised."""
+    result = score(instrument_code, item_scores)
+    about = {"assessment_id": assessment_id, "patient_id": patient_id, "enrollment_id": enrollment_id,
+             "instrument": result.instrument}
+    events = [assessment_recorded(**about, total_score=result.total_score, severity=result.severity,
+                                  risk_flags=result.risk_flags)]
+    if result.risk_flags:
+        events.append(risk_flagged(**about, risk_flags=result.risk_flags))
+    return result, events
 
 
 def _check_total(instrument: Instrument, field_name: str, total: Any) -> list[str]:

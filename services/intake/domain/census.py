@@ -16,8 +16,9 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Iterable
 
-from services.intake.domain.enrollments import OUTCOMES, PROGRAM_CODES
+from services.intake.domain.enrollments import PROGRAM_CODES
 from shared.errors import Invalid
+from shared.events.codes import OUTCOMES
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366

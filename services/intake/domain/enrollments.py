@@ -19,6 +19,14 @@ from datetime import date, timedelta
 from typing import Any, Iterable
 
 from shared.errors import Conflict, Invalid, StateMachine
+from shared.events import codes
+from shared.events.intake import (
+    enrollment_admitted,
+    enrollment_completed,
+    enrollment_discharged,
+    enrollment_length_changed,
+)
+from shared.events.registry import DomainEvent
 
 MIN_WEEKS = 4
 MAX_WEEKS = 26
@@ -32,8 +40,6 @@ class Program:
     population: str  # "adult" or "adolescent"
     default_weeks: int
     level_of_care: str  # ASAM level
-    min_weekly_hours: int  # below this a week's schedule is worth a warning
-    max_weekly_hours: int
     min_weeks: int = MIN_WEEKS
     max_weeks: int = MAX_WEEKS
 
@@ -42,11 +48,11 @@ PROGRAMS: dict[str, Program] = {
     p.code: p
     for p in (
         Program("mh-adult", "Adult mental health IOP", "mental_health", "adult",
-                default_weeks=8, level_of_care="2.1", min_weekly_hours=9, max_weekly_hours=19),
+                default_weeks=8, level_of_care="2.1"),
         Program("sud-adult", "Adult substance use IOP", "substance_use", "adult",
-                default_weeks=12, level_of_care="2.1", min_weekly_hours=9, max_weekly_hours=19),
+                default_weeks=12, level_of_care="2.1"),
         Program("adolescent", "Adolescent IOP", "mental_health", "adolescent",
-                default_weeks=10, level_of_care="2.1", min_weekly_hours=6, max_weekly_hours=19),
+                default_weeks=10, level_of_care="2.1"),
     )
 }
 PROGRAM_CODES: tuple[str, ...] = tuple(PROGRAMS)
@@ -57,12 +63,6 @@ DISCHARGED = "discharged"
 STATUSES: tuple[str, ...] = (ACTIVE, COMPLETED, DISCHARGED)
 ENROLLMENT_MACHINE = StateMachine("enrollment", {ACTIVE: {COMPLETED, DISCHARGED}})
 
-OUTCOMES: tuple[str, ...] = ("completed", "against_advice", "administrative", "transferred", "other")
-
-EVENT_ADMITTED = "intake.enrollment.admitted"
-EVENT_COMPLETED = "intake.enrollment.completed"
-EVENT_DISCHARGED = "intake.enrollment.discharged"
-
 
 @dataclass(frozen=True)
 class EnrollmentPlan:
@@ -70,6 +70,7 @@ class EnrollmentPlan:
     start_date: date
     planned_weeks: int
     planned_end_date: date
+    level_of_care: str
     status: str = ACTIVE
 
 
@@ -95,27 +96,42 @@ def planned_end_date(start_date: date, planned_weeks: int) -> date:
     return start_date + timedelta(days=planned_weeks * 7 - 1)
 
 
-def plan_enrollment(program_code: str, start_date: date, planned_weeks: int | None = None) -> EnrollmentPlan:
-    """Validate an admission; ``planned_weeks`` defaults to the program's usual length."""
+def plan_enrollment(program_code: str, start_date: date, planned_weeks: int | None = None,
+                    level_of_care: str | None = None) -> EnrollmentPlan:
+    """Validate an admission; ``planned_weeks`` and ``level_of_care`` default to the program's."""
     program = get_program(program_code)
     weeks = program.default_weeks if planned_weeks is None else planned_weeks
     _check_weeks(weeks, program.min_weeks, program.max_weeks)
-    return EnrollmentPlan(program.code, start_date, weeks, planned_end_date(start_date, weeks))
+    return EnrollmentPlan(program.code, start_date, weeks, planned_end_date(start_date, weeks),
+                          level_of_care or program.level_of_care)
+
+
+def admit(enrollment_id: str, patient_id: str, admission: dict) -> tuple[EnrollmentPlan, DomainEvent]:
+    """Check an admission (the fields of an ``Admission`` request) and return its plan and the
+    ``intake.enrollment.admitted`` event it causes."""
+    plan = plan_enrollment(admission["program"], admission["start_date"], admission.get("planned_weeks"),
+                           admission.get("level_of_care"))
+    event = enrollment_admitted(
+        enrollment_id=enrollment_id,
+        patient_id=patient_id,
+        program=plan.program,
+        level_of_care=plan.level_of_care,
+        start_date=plan.start_date,
+        planned_weeks=plan.planned_weeks,
+        planned_end_date=plan.planned_end_date,
+        group_id=admission.get("group_id"),
+    )
+    return plan, event
 
 
 def _check_outcome(outcome: Any) -> None:
-    if outcome not in OUTCOMES:
-        raise Invalid({"outcome": [f"must be one of: {', '.join(OUTCOMES)}"]})
+    if outcome not in codes.OUTCOMES:
+        raise Invalid({"outcome": [f"must be one of: {', '.join(codes.OUTCOMES)}"]})
 
 
 def status_after_discharge(outcome: str) -> str:
     _check_outcome(outcome)
-    return COMPLETED if outcome == "completed" else DISCHARGED
-
-
-def event_type_for_outcome(outcome: str) -> str:
-    _check_outcome(outcome)
-    return EVENT_COMPLETED if outcome == "completed" else EVENT_DISCHARGED
+    return COMPLETED if outcome == codes.COMPLETED else DISCHARGED
 
 
 def check_discharge(status: str, start_date: date, discharge_date: date, outcome: str, *, today: date) -> str:
@@ -136,6 +152,42 @@ def check_discharge(status: str, start_date: date, discharge_date: date, outcome
     if discharge_date < start_date:
         raise Invalid({"discharge_date": [f"must not be before the start date {start_date.isoformat()}"]})
     return new_status
+
+
+def discharge(enrollment: dict, discharge_date: date, outcome: str, step_down: dict | None, *,
+              today: date) -> tuple[str, DomainEvent]:
+    """Check the discharge of ``enrollment`` (see :func:`check_discharge`) and return its new
+    status and the one event it causes: ``intake.enrollment.completed`` for the outcome
+    ``completed`` (it starts aftercare), ``intake.enrollment.discharged`` for any other.
+    ``step_down`` is the request's ``{level_of_care, provider}``."""
+    new_status = check_discharge(enrollment["status"], enrollment["start_date"], discharge_date, outcome, today=today)
+    ended = enrollment_completed if new_status == COMPLETED else enrollment_discharged
+    event = ended(
+        enrollment_id=enrollment["_id"],
+        patient_id=enrollment["patient_id"],
+        program=enrollment["program"],
+        start_date=enrollment["start_date"],
+        discharge_date=discharge_date,
+        outcome=outcome,
+        step_down={"level_of_care": step_down["level_of_care"], "provider_id": step_down.get("provider")}
+        if step_down else None,
+    )
+    return new_status, event
+
+
+def change_length(enrollment: dict, planned_weeks: int, today: date) -> tuple[date, DomainEvent]:
+    """Check a new planned length of ``enrollment`` (see :func:`change_planned_length`) and return
+    its new planned end date and the ``intake.enrollment.length_changed`` event it causes."""
+    new_end = change_planned_length(enrollment["status"], enrollment["start_date"], planned_weeks, today,
+                                    enrollment["program"])
+    event = enrollment_length_changed(
+        enrollment_id=enrollment["_id"],
+        patient_id=enrollment["patient_id"],
+        planned_weeks=planned_weeks,
+        planned_end_date=new_end,
+        previous_planned_end_date=enrollment["planned_end_date"],
+    )
+    return new_end, event
 
 
 def change_planned_length(
@@ -172,10 +224,9 @@ def current_enrollment(enrollments: Iterable[dict]) -> dict | None:
     """The enrollment a patient's progress is measured in: the active one with the latest start,
     else the one that started last (a discharged patient's last program), else None.
 
-    Each enrollment is ``{status, start_date}`` with ``start_date`` a ``YYYY-MM-DD`` string or a
-    date; both sort by calendar order.
+    Each enrollment is ``{status, start_date}`` with ``start_date`` a date.
     """
     enrollments = list(enrollments)
     active = [e for e in enrollments if e["status"] == ACTIVE]
     candidates = active or enrollments
-    return max(candidates, key=lambda e: str(e["start_date"]), default=None)
+    return max(candidates, key=lambda e: e["start_date"], default=None)

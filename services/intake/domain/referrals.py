@@ -21,9 +21,12 @@ Decisions:
 - Linking to a patient found by MRN requires the same birth date: a mistyped MRN must not
   attach a referral, and later an enrollment, to somebody else's record.
 """
+from datetime import date
 from typing import Any
 
 from shared.errors import Conflict, Invalid, StateMachine
+from shared.events.intake import referral_received, referral_updated
+from shared.events.registry import DomainEvent
 
 RECEIVED = "received"
 SCREENING = "screening"
@@ -31,7 +34,6 @@ ACCEPTED = "accepted"
 ADMITTED = "admitted"
 DECLINED = "declined"
 STATUSES: tuple[str, ...] = (RECEIVED, SCREENING, ACCEPTED, ADMITTED, DECLINED)
-FINAL_STATUSES: frozenset[str] = frozenset({ADMITTED, DECLINED})
 
 SOURCES: tuple[str, ...] = ("self", "primary_care", "hospital", "outpatient_provider", "court", "other")
 URGENCIES: tuple[str, ...] = ("routine", "urgent", "emergent")
@@ -44,6 +46,19 @@ TRANSITIONS: dict[str, set[str]] = {
     DECLINED: set(),
 }
 REFERRAL_MACHINE = StateMachine("referral", TRANSITIONS)
+
+
+def receive(referral_id: str, source: str, urgency: str, patient_id: str | None) -> DomainEvent:
+    """The event a new referral causes: codes and ids only, never the reason or the person."""
+    return referral_received(referral_id=referral_id, source=source, urgency=urgency, patient_id=patient_id)
+
+
+def moved(referral: dict, to: str, patient_id: str | None, enrollment_id: str | None) -> DomainEvent:
+    """The event a move of ``referral`` to ``to`` causes, once :func:`transition` allowed it;
+    ``patient_id`` and ``enrollment_id`` are the referral's after the move. The reason stays in
+    intake."""
+    return referral_updated(referral_id=referral["_id"], status=to, previous_status=referral["status"],
+                            urgency=referral["urgency"], patient_id=patient_id, enrollment_id=enrollment_id)
 
 
 def transition(referral_status: str, to: Any, reason: str | None = None) -> str:
@@ -81,8 +96,8 @@ def mrn_for_acceptance(linked_patient_id: str | None, referral_mrn: str | None, 
     return mrn
 
 
-def check_same_person(mrn: str, registered_birth_date: str, referred_birth_date: str) -> None:
+def check_same_person(mrn: str, registered_birth_date: date, referred_birth_date: date) -> None:
     """``Conflict`` when the patient registered under ``mrn`` has another birth date than the
-    person referred (dates as ``YYYY-MM-DD``)."""
+    person referred."""
     if registered_birth_date != referred_birth_date:
         raise Conflict(f"MRN {mrn} belongs to a patient with another birth date; check the MRN.")

@@ -9,6 +9,7 @@ from services.intake.domain.assessments import (
     SeverityBand,
     _check_instrument,
     progress,
+    record,
     score,
     summarize_history,
 )
@@ -77,6 +78,19 @@ def test_only_item_9_drives_the_flag_not_item_8():
 
 def test_gad7_never_raises_a_risk_flag():
     assert score("GAD-7", [3] * 7).risk_flags == []
+
+
+def test_recording_without_a_risk_flag_decides_the_recorded_event_only():
+    _, events = record("a-1", "p-1", None, "PHQ-9", [3] * 8 + [0])
+    assert [(event.event_type, event.payload["total_score"]) for event in events] == [
+        ("intake.assessment.recorded", 24)]
+
+
+def test_recording_with_a_risk_flag_also_decides_the_risk_flagged_event():
+    _, events = record("a-1", "p-1", "e-1", "PHQ-9", [0] * 8 + [1])
+    assert [event.event_type for event in events] == ["intake.assessment.recorded", "intake.risk.flagged"]
+    assert events[1].payload == {"assessment_id": "a-1", "patient_id": "p-1", "enrollment_id": "e-1",
+                                 "instrument": "PHQ-9", "risk_flags": ["suicidal_ideation"]}
 
 
 def _errors(call, *args):

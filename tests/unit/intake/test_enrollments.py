@@ -5,19 +5,21 @@ import pytest
 
 from services.intake.domain.enrollments import (
     ENROLLMENT_MACHINE,
-    OUTCOMES,
     PROGRAMS,
     STATUSES,
+    admit,
+    change_length,
     change_planned_length,
     check_discharge,
     current_enrollment,
-    event_type_for_outcome,
+    discharge,
     get_program,
     plan_enrollment,
     planned_end_date,
     status_after_discharge,
 )
 from shared.errors import Conflict, IllegalTransition, Invalid
+from shared.events.codes import OUTCOMES
 
 MONDAY = date(2025, 1, 6)
 TODAY = date(2025, 6, 2)  # the site's today in discharge checks: after every date used below
@@ -41,10 +43,6 @@ def test_each_program_has_its_default_length(code, weeks):
 def test_every_program_accepts_4_to_26_weeks_at_level_2_1(code):
     program = PROGRAMS[code]
     assert (program.min_weeks, program.max_weeks, program.level_of_care) == (4, 26, "2.1")
-
-
-def test_adolescents_need_fewer_weekly_hours_than_adults():
-    assert (PROGRAMS["adolescent"].min_weekly_hours, PROGRAMS["mh-adult"].min_weekly_hours) == (6, 9)
 
 
 def test_an_unknown_program_is_invalid_on_the_program_field():
@@ -98,6 +96,19 @@ def test_an_enrollment_in_an_unknown_program_is_invalid():
     assert list(_errors(plan_enrollment, "nope", MONDAY)) == ["program"]
 
 
+def test_an_enrollment_gets_the_programs_level_of_care_unless_given_one():
+    assert (plan_enrollment("mh-adult", MONDAY).level_of_care,
+            plan_enrollment("mh-adult", MONDAY, level_of_care="2.5").level_of_care) == ("2.1", "2.5")
+
+
+def test_an_admission_decides_the_admitted_event_with_its_plan():
+    plan, event = admit("e-1", "p-1", {"program": "mh-adult", "start_date": MONDAY, "group_id": "g-1"})
+    assert (event.event_type, event.payload) == ("intake.enrollment.admitted", {
+        "enrollment_id": "e-1", "patient_id": "p-1", "program": "mh-adult", "level_of_care": "2.1",
+        "start_date": "2025-01-06", "planned_weeks": 8, "planned_end_date": "2025-03-02", "group_id": "g-1"})
+    assert plan.planned_end_date == date(2025, 3, 2)
+
+
 # --- the state machine ------------------------------------------------------------------
 
 @pytest.mark.parametrize("to", ["completed", "discharged"])
@@ -129,18 +140,35 @@ def test_every_other_outcome_sets_status_discharged(outcome):
     assert status_after_discharge(outcome) == "discharged"
 
 
+ACTIVE_ENROLLMENT = {"_id": "e-1", "patient_id": "p-1", "program": "mh-adult", "status": "active",
+                     "start_date": MONDAY, "planned_weeks": 8, "planned_end_date": date(2025, 3, 2)}
+
+
 def test_a_completed_outcome_emits_the_completed_event():
-    assert event_type_for_outcome("completed") == "intake.enrollment.completed"
+    status, event = discharge(ACTIVE_ENROLLMENT, date(2025, 3, 2), "completed", None, today=TODAY)
+    assert (status, event.event_type) == ("completed", "intake.enrollment.completed")
 
 
 @pytest.mark.parametrize("outcome", OTHER_OUTCOMES)
 def test_every_other_outcome_emits_the_discharged_event(outcome):
-    assert event_type_for_outcome(outcome) == "intake.enrollment.discharged"
+    status, event = discharge(ACTIVE_ENROLLMENT, date(2025, 2, 1), outcome, None, today=TODAY)
+    assert (status, event.event_type, event.payload["outcome"]) == ("discharged", "intake.enrollment.discharged",
+                                                                    outcome)
 
 
-@pytest.mark.parametrize("call", [status_after_discharge, event_type_for_outcome])
-def test_an_unknown_outcome_is_invalid_on_the_outcome_field(call):
-    assert list(_errors(call, "graduated")) == ["outcome"]
+def test_the_discharge_event_names_the_step_down_by_provider_code():
+    step_down = {"level_of_care": "psychiatry", "provider": "npi:1234567893"}
+    _, event = discharge(ACTIVE_ENROLLMENT, date(2025, 3, 2), "completed", step_down, today=TODAY)
+    assert event.payload["step_down"] == {"level_of_care": "psychiatry", "provider_id": "npi:1234567893"}
+
+
+def test_an_unknown_outcome_is_invalid_on_the_outcome_field():
+    assert list(_errors(status_after_discharge, "graduated")) == ["outcome"]
+
+
+def test_a_discharge_with_an_unknown_outcome_decides_no_event():
+    assert list(_errors(discharge, ACTIVE_ENROLLMENT, date(2025, 2, 1), "graduated", None, today=TODAY)) == [
+        "outcome"]
 
 
 def test_discharging_an_active_enrollment_returns_its_new_status():
@@ -238,23 +266,30 @@ def test_the_length_of_an_ended_enrollment_cannot_change(status):
     assert caught.value.status == 409
 
 
+def test_a_length_change_decides_the_length_changed_event_with_the_previous_end():
+    new_end, event = change_length(ACTIVE_ENROLLMENT, 10, today=date(2025, 2, 1))
+    assert (new_end, event.event_type, event.payload) == (date(2025, 3, 16), "intake.enrollment.length_changed", {
+        "enrollment_id": "e-1", "patient_id": "p-1", "planned_weeks": 10, "planned_end_date": "2025-03-16",
+        "previous_planned_end_date": "2025-03-02"})
+
+
 # --- the current enrollment -------------------------------------------------------------
 
 def test_the_current_enrollment_is_the_active_one_even_when_another_started_later():
-    active = {"status": "active", "start_date": "2025-01-06"}
-    later_ended = {"status": "completed", "start_date": "2025-03-03"}
+    active = {"status": "active", "start_date": date(2025, 1, 6)}
+    later_ended = {"status": "completed", "start_date": date(2025, 3, 3)}
     assert current_enrollment([later_ended, active]) is active
 
 
 def test_among_active_enrollments_the_current_one_started_last():
-    first = {"status": "active", "start_date": "2025-01-06"}
-    second = {"status": "active", "start_date": "2025-02-03"}
+    first = {"status": "active", "start_date": date(2025, 1, 6)}
+    second = {"status": "active", "start_date": date(2025, 2, 3)}
     assert current_enrollment([second, first]) is second
 
 
 def test_without_an_active_enrollment_the_current_one_is_the_last_started():
-    older = {"status": "discharged", "start_date": "2024-06-03"}
-    newer = {"status": "completed", "start_date": "2025-01-06"}
+    older = {"status": "discharged", "start_date": date(2024, 6, 3)}
+    newer = {"status": "completed", "start_date": date(2025, 1, 6)}
     assert current_enrollment([newer, older]) is newer
 
 

@@ -1,4 +1,6 @@
 """The inbound referral state machine and its fields."""
+from datetime import date
+
 import pytest
 
 from services.intake.domain.referrals import (
@@ -6,6 +8,7 @@ from services.intake.domain.referrals import (
     STATUSES,
     URGENCIES,
     check_same_person,
+    moved,
     mrn_for_acceptance,
     transition,
 )
@@ -72,6 +75,14 @@ def test_an_unknown_target_status_is_invalid_on_the_to_field(to):
     assert list(caught.value.errors) == ["to"]
 
 
+def test_a_move_decides_the_updated_event_with_the_previous_status_and_no_reason():
+    referral = {"_id": "r-1", "status": "accepted", "urgency": "urgent"}
+    event = moved(referral, "admitted", patient_id="p-1", enrollment_id="e-1")
+    assert (event.event_type, event.payload) == ("intake.referral.updated", {
+        "referral_id": "r-1", "status": "admitted", "previous_status": "accepted", "urgency": "urgent",
+        "patient_id": "p-1", "enrollment_id": "e-1"})
+
+
 def test_a_reason_on_a_forward_move_is_accepted():
     assert transition("received", "screening", reason="called back") == "screening"
 
@@ -120,10 +131,10 @@ def test_no_mrn_from_either_is_invalid_on_mrn():
 
 
 def test_a_patient_with_the_referred_birth_date_is_the_same_person():
-    check_same_person("MRN-7", "1985-06-30", "1985-06-30")
+    check_same_person("MRN-7", date(1985, 6, 30), date(1985, 6, 30))
 
 
 def test_a_patient_born_on_another_day_is_a_conflict():
     with pytest.raises(Conflict) as caught:
-        check_same_person("MRN-7", "1970-01-01", "1985-06-30")
+        check_same_person("MRN-7", date(1970, 1, 1), date(1985, 6, 30))
     assert caught.value.status == 409

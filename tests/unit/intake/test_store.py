@@ -1,0 +1,88 @@
+"""Intake's codecs: every instant, date and boolean intake stores reads back as such, even as the
+database stand-in returns a value written with ``$set`` (an instant as a naive string, a boolean
+as 1 or 0) and as dates are stored (``YYYY-MM-DD`` strings)."""
+import re
+from datetime import date, datetime, timezone
+
+from services.intake.api.schemas import Patient
+from services.intake.store import ASSESSMENTS, ENROLLMENTS, PATIENTS, REFERRALS
+from services.intake.use_cases import assessments, enrollments, patients, referrals
+from tests.unit.intake.support import START, admit, register
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def as_the_stand_in_returns(value):
+    """A stored value as the stand-in reads back a ``$set`` of it."""
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dict):
+        return {key: as_the_stand_in_returns(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_the_stand_in_returns(item) for item in value]
+    return value
+
+
+def typed(value):
+    """The value with the type of every leaf, so that 1 and True (equal in Python) differ."""
+    if isinstance(value, dict):
+        return {key: typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [typed(item) for item in value]
+    return type(value).__name__, value
+
+
+def strings_that_look_like_days(value, path=""):
+    if isinstance(value, str):
+        return [path] if ISO_DAY.match(value) else []
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in strings_that_look_like_days(item, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [found for item in value for found in strings_that_look_like_days(item, f"{path}.*")]
+    return []
+
+
+def every_kind_of_document(store, cause, site):
+    """Each document shape intake writes, made by its use cases."""
+    patient = register(store, cause)
+    patients.update(store, cause, patient["_id"], {"birth_date": date(1990, 4, 13)})
+    enrollment = admit(store, cause, patient["_id"])
+    enrollments.change_planned_length(store, cause, site, enrollment["_id"], {"planned_weeks": 10, "reason": "x"})
+    enrollments.discharge(store, cause, site, enrollment["_id"], {
+        "outcome": "completed", "discharge_date": date(2026, 11, 25),
+        "step_down": {"level_of_care": "psychiatry", "provider": "npi:1234567893"}})
+    assessments.record(store, cause, patient["_id"], {"instrument": "GAD-7", "item_scores": [1] * 7,
+                                                      "enrollment_id": enrollment["_id"]})
+    referral = referrals.receive(store, cause, {
+        "source": "self", "reason": "Low mood.", "urgency": "routine", "contact_consent": True,
+        "patient": {"given_name": "Sam", "family_name": "Olsen", "birth_date": date(1985, 6, 30)}})
+    referrals.move(store, cause, referral["_id"], {"to": "screening"})
+    referrals.move(store, cause, referral["_id"], {"to": "accepted", "mrn": "MRN-7"})
+    referrals.move(store, cause, referral["_id"], {"to": "admitted",
+                                                   "enrollment": {"program": "sud-adult", "start_date": START}})
+
+
+def test_every_value_reads_back_typed_after_the_stand_in_degraded_it(store, cause, site):
+    every_kind_of_document(store, cause, site)
+    for name in (PATIENTS, ASSESSMENTS, ENROLLMENTS, REFERRALS):
+        documents = getattr(store, name)
+        as_written = typed(documents.find({}))
+        for raw in store.db[name].find():
+            store.db[name].replace_one({"_id": raw["_id"]}, as_the_stand_in_returns(raw))
+        assert typed(documents.find({})) == as_written, name
+
+
+def test_no_stored_date_is_left_undeclared(store, cause, site):
+    every_kind_of_document(store, cause, site)
+    for name in (PATIENTS, ASSESSMENTS, ENROLLMENTS, REFERRALS):
+        for document in getattr(store, name).find({}, projection={"outbox": 0}):
+            assert strings_that_look_like_days(document) == [], name
+
+
+def test_an_instant_the_stand_in_returns_as_a_naive_string_is_answered_in_utc(store, cause):
+    patient = register(store, cause)
+    store.db[PATIENTS].update_one({"_id": patient["_id"]}, {"$set": {"updated_at": "2026-11-26 21:39:13.514000"}})
+    answer = Patient().dump(store.patients.find_one({"_id": patient["_id"]}))
+    assert answer["updated_at"] == "2026-11-26T21:39:13.514000+00:00"
