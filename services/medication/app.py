@@ -15,9 +15,10 @@ with 422 and `errors.patient_id`, and the front-end retries after a moment. A pa
 patient (`/patients/{patient_id}/...`) answers 404.
 
 **Events.** `medication.order.created`, `.adjusted` and `.discontinued` carry the order's ids,
-status and RxNorm code only, never names, doses or reasons. A check-in with a *severe* side
-effect emits `medication.side_effect.reported` (highest severity and number of side effects, no
-names); milder side effects are recorded without an event.
+status and RxNorm code only, never names, doses or reasons. A check-in reporting any side effect
+emits `medication.side_effect.reported` with the gravest severity reported (mild, moderate or
+severe) and the number of side effects, no names; case management acts on a `severe` one. A
+check-in without side effects emits nothing.
 
 **Reconciliation.** When intake emits `intake.enrollment.completed` or
 `intake.enrollment.discharged`, the worker lists the patient's active orders at their current

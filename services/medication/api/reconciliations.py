@@ -3,10 +3,9 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from services.medication.api.schemas import Reconciliation, ReconciliationQuery
-from services.medication.domain.reconciliation import render_text
-from services.medication.store import RECONCILIATIONS, entry_from_document
+from services.medication.use_cases import reconciliations
 from shared.http.auth import current_site_id
-from shared.http.current import collection, find_at_site
+from shared.http.current import find_at_site, store
 from shared.http.pagination import page_of
 
 blp = Blueprint("reconciliations", __name__, url_prefix="/v1/reconciliations",
@@ -21,7 +20,7 @@ blp = Blueprint("reconciliations", __name__, url_prefix="/v1/reconciliations",
 def list_reconciliations(query, pagination_parameters):
     """The site's reconciliations; with ``enrollment_id`` at most one. It appears moments after the
     discharge, once the worker has handled intake's event: poll until it does."""
-    return page_of(collection(RECONCILIATIONS), {"site_id": current_site_id(), **query},
+    return page_of(store().reconciliations, {"site_id": current_site_id(), **query},
                    [("completed_at", -1), ("_id", 1)], pagination_parameters)
 
 
@@ -29,7 +28,7 @@ def list_reconciliations(query, pagination_parameters):
 @blp.response(200, Reconciliation)
 def get_reconciliation(reconciliation_id):
     """One reconciliation: every order active at discharge at its current dose, recent changes marked."""
-    return find_at_site(RECONCILIATIONS, reconciliation_id, "reconciliation")
+    return find_at_site(store().reconciliations, reconciliation_id, "reconciliation")
 
 
 @blp.route("/<reconciliation_id>/print", methods=["GET"])
@@ -37,6 +36,5 @@ def get_reconciliation(reconciliation_id):
               description="A printable list for the next prescriber; it names no patient.")
 def print_reconciliation(reconciliation_id):
     """The reconciliation as plain text; a leading ``*`` marks a recent start or dose change."""
-    reconciliation = find_at_site(RECONCILIATIONS, reconciliation_id, "reconciliation")
-    text = render_text([entry_from_document(entry) for entry in reconciliation["medications"]])
+    text = reconciliations.printable_list(store(), current_site_id(), reconciliation_id)
     return Response(text, mimetype="text/plain")

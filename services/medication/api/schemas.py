@@ -1,15 +1,61 @@
 """Request and answer schemas of the medication API; the OpenAPI spec is built from these.
 
-Request schemas parse types and name required fields; the rules beyond that (lengths, one line,
-RxNorm digits, a dose that actually changes) live in the domain, which answers 422 field by field too.
+Request schemas check every field on its own (types, required fields, allowed values, lengths, one
+line, RxNorm digits) and answer 422 field by field; the domain keeps the rules that need the stored
+order or patient (a dose that actually changes, a discontinued order, a patient of the site).
 """
-from marshmallow import Schema, fields, validate
+import re
 
-from services.medication.domain.check_ins import ADHERENCE, MAX_NAME_LENGTH, SIDE_EFFECT_SEVERITIES
-from services.medication.domain.orders import MAX_TEXT_LENGTH, ROUTES, STATUSES
-from shared.http.fields import StoredBoolean, StoredDate, StoredInstant
+from marshmallow import Schema, ValidationError, fields, validate
 
-TEXT = validate.Length(min=1, max=MAX_TEXT_LENGTH)
+from services.medication.domain.check_ins import ADHERENCE, SIDE_EFFECT_SEVERITIES
+from services.medication.domain.orders import ROUTES, STATUSES
+
+# Generous, but bounded: these fields end up on a printed list and in every copy of the document.
+MAX_TEXT_LENGTH = 500
+MAX_NAME_LENGTH = 200
+
+_RXNORM_CODE = re.compile(r"[0-9]{1,10}")
+
+
+class _Length(validate.Length):
+    """Length, letting through the None of a blank optional field."""
+
+    def __call__(self, value):
+        return value if value is None else super().__call__(value)
+
+
+def _one_line(text: str | None) -> None:
+    # One line each: these fields are printed one per line on the reconciliation list.
+    if text is not None and any(ch in text for ch in "\r\n"):
+        raise ValidationError("Must be a single line.")
+
+
+def _rxnorm_code(value: str) -> None:
+    if not _RXNORM_CODE.fullmatch(value):
+        raise ValidationError("Must be an RxNorm concept code of digits only.")
+
+
+class Text(fields.String):
+    """Text kept without its surrounding spaces. Spaces alone are refused, or with ``blank_is_absent``
+    count as not given (None)."""
+
+    default_error_messages = {"blank": "Must not be empty."}
+
+    def __init__(self, *, max_length: int = MAX_TEXT_LENGTH, one_line: bool = True, blank_is_absent: bool = False,
+                 **kwargs):
+        validators = [_Length(min=1, max=max_length), *([_one_line] if one_line else [])]
+        super().__init__(validate=validators, **kwargs)
+        self.blank_is_absent = blank_is_absent
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        given = super()._deserialize(value, attr, data, **kwargs)
+        text = given.strip()
+        if given and not text:
+            if self.blank_is_absent:
+                return None
+            raise self.make_error("blank")
+        return text
 
 
 # --- orders ---------------------------------------------------------------------------------
@@ -18,29 +64,29 @@ class OrderCreate(Schema):
     patient_id = fields.String(required=True, metadata={
         "description": "A patient of the caller's site, as registered with intake. A patient registered "
                        "a moment ago may not be known to medication yet (422 on patient_id): retry shortly."})
-    medication = fields.String(required=True, validate=TEXT, metadata={"example": "Sertraline"})
-    dose = fields.String(required=True, validate=TEXT, metadata={"example": "50 mg"})
+    medication = Text(required=True, metadata={"example": "Sertraline"})
+    dose = Text(required=True, metadata={"example": "50 mg"})
     route = fields.String(required=True, validate=validate.OneOf(ROUTES), metadata={"example": "oral"})
-    frequency = fields.String(required=True, validate=TEXT, metadata={"example": "once daily"})
-    prescriber = fields.String(required=True, validate=TEXT, metadata={"example": "Dr. Okafor"})
+    frequency = Text(required=True, metadata={"example": "once daily"})
+    prescriber = Text(required=True, metadata={"example": "Dr. Okafor"})
     start_date = fields.Date(required=True, metadata={"example": "2026-09-01"})
-    rxnorm = fields.String(metadata={"description": "RxNorm concept code, digits only.", "example": "36437"})
-    indication = fields.String(validate=TEXT, metadata={"example": "depression"})
+    rxnorm = fields.String(validate=_rxnorm_code,
+                           metadata={"description": "RxNorm concept code, digits only.", "example": "36437"})
+    indication = Text(blank_is_absent=True, metadata={"example": "depression"})
 
 
 class Adjustment(Schema):
-    dose = fields.String(required=True, validate=TEXT,
-                         metadata={"description": "The new dose; must differ from the current one.",
-                                   "example": "100 mg"})
-    reason = fields.String(required=True, validate=TEXT, metadata={"example": "partial response at 4 weeks"})
+    dose = Text(required=True, metadata={"description": "The new dose; must differ from the current one.",
+                                         "example": "100 mg"})
+    reason = Text(required=True, metadata={"example": "partial response at 4 weeks"})
 
 
 class Discontinuation(Schema):
-    reason = fields.String(required=True, validate=TEXT, metadata={"example": "sedation"})
+    reason = Text(required=True, metadata={"example": "sedation"})
 
 
 class OrderChange(Schema):
-    at = fields.String(metadata={"description": "ISO 8601 instant with offset."})
+    at = fields.AwareDateTime(metadata={"description": "ISO 8601 instant with offset."})
     by = fields.String(metadata={"description": "Label of the key that made the change."})
     action = fields.String(metadata={"description": "adjusted or discontinued"})
     from_dose = fields.String(allow_none=True)
@@ -58,12 +104,12 @@ class Order(Schema):
     route = fields.String()
     frequency = fields.String()
     prescriber = fields.String()
-    start_date = StoredDate()
+    start_date = fields.Date()
     status = fields.String(metadata={"description": "active or discontinued"})
-    created_at = StoredInstant()
+    created_at = fields.AwareDateTime()
     created_by = fields.String()
-    updated_at = StoredInstant()
-    discontinued_at = StoredInstant(allow_none=True)
+    updated_at = fields.AwareDateTime()
+    discontinued_at = fields.AwareDateTime(allow_none=True)
     history = fields.List(fields.Nested(OrderChange), metadata={
         "description": "Every change after creation, oldest first: what, when, who and why."})
 
@@ -89,8 +135,8 @@ class PatientMedications(Schema):
 # --- check-ins and adherence ----------------------------------------------------------------
 
 class SideEffect(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=MAX_NAME_LENGTH),
-                         metadata={"example": "nausea"})
+    name = Text(required=True, max_length=MAX_NAME_LENGTH, one_line=False, metadata={"example": "nausea"},
+                error_messages={"blank": "Missing data for required field."})
     severity = fields.String(required=True, validate=validate.OneOf(SIDE_EFFECT_SEVERITIES),
                              metadata={"example": "mild"})
 
@@ -106,7 +152,7 @@ class CheckIn(Schema):
     patient_id = fields.String()
     adherence = fields.String()
     side_effects = fields.List(fields.Nested(SideEffect))
-    checked_in_at = StoredInstant()
+    checked_in_at = fields.AwareDateTime()
     recorded_by = fields.String()
 
 
@@ -121,8 +167,8 @@ class AdherenceQuery(Schema):
 
 class Adherence(Schema):
     patient_id = fields.String()
-    start = StoredDate(data_key="from")
-    end = StoredDate(data_key="to")
+    start = fields.Date(data_key="from")
+    end = fields.Date(data_key="to")
     check_ins = fields.Integer()
     taken = fields.Integer()
     partial = fields.Integer()
@@ -134,7 +180,7 @@ class Adherence(Schema):
 # --- reconciliations ------------------------------------------------------------------------
 
 class LastChange(Schema):
-    at = fields.String()
+    at = fields.AwareDateTime()
     action = fields.String()
     from_dose = fields.String(allow_none=True)
     to_dose = fields.String(allow_none=True)
@@ -149,8 +195,8 @@ class ReconciledMedication(Schema):
     route = fields.String()
     frequency = fields.String()
     prescriber = fields.String()
-    start_date = StoredDate()
-    recently_changed = StoredBoolean(metadata={
+    start_date = fields.Date()
+    recently_changed = fields.Boolean(metadata={
         "description": "Started or dose changed within 14 days before discharge."})
     last_change = fields.Nested(LastChange, allow_none=True)
 
@@ -160,9 +206,9 @@ class Reconciliation(Schema):
     enrollment_id = fields.String()
     patient_id = fields.String()
     outcome = fields.String()
-    discharge_date = StoredDate()
+    discharge_date = fields.Date()
     medications = fields.List(fields.Nested(ReconciledMedication))
-    completed_at = StoredInstant()
+    completed_at = fields.AwareDateTime()
 
 
 class ReconciliationQuery(Schema):

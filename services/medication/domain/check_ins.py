@@ -1,65 +1,66 @@
 """Medication check-ins: how a patient is taking their medication, the side effects they report,
-and the adherence rate over a period.
+the event a reported side effect causes, and the adherence rate over a period.
 
-A check-in is a plain dict::
+The request schema has already checked the fields. A check-in is a plain dict, stored as it is::
 
-    {id, patient_id, adherence: "taken" | "partial" | "missed",
+    {_id, patient_id, adherence: "taken" | "partial" | "missed",
      side_effects: [{name, severity: "mild" | "moderate" | "severe"}],
      checked_in_at: aware datetime, recorded_by}
 """
-import uuid
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from shared.errors import Invalid
+from shared.events.medication import side_effect_reported
+from shared.events.registry import DomainEvent
 
 ADHERENCE = ("taken", "partial", "missed")
 SIDE_EFFECT_SEVERITIES = ("mild", "moderate", "severe")
 
-CHECK_IN_FIELDS = frozenset({"patient_id", "adherence", "side_effects"})
-MAX_NAME_LENGTH = 200
-
 # Partial adherence counts as half a dose taken: it is better than missing but should still
 # pull the rate down, and a single fixed weight keeps rates comparable across sites.
 PARTIAL_WEIGHT = 0.5
+DEFAULT_ADHERENCE_DAYS = 30
 
 
-def new_check_in(fields: dict, now: datetime, actor: str, check_in_id: str | None = None) -> dict:
-    """A check-in recorded at ``now``; raises Invalid naming every bad field at once.
+def new_check_in(check_in_id: str, report: dict, now: datetime, actor: str) -> tuple[dict, list[DomainEvent]]:
+    """A check-in recorded at ``now`` from a validated ``report``.
 
-    Side-effect errors are keyed ``side_effects.<index>.<field>`` so a client can point at the row.
+    Any reported side effect emits medication.side_effect.reported with the gravest severity and
+    the number of side effects, never their names; case management acts on ``severe``.
     """
     if not isinstance(now, datetime) or now.utcoffset() is None:
         raise ValueError("now must be a timezone-aware datetime")
-    errors: dict[str, list[str]] = {}
-    for name in sorted(set(fields) - CHECK_IN_FIELDS):
-        errors[name] = ["Unknown field."]
-
-    patient_id = fields.get("patient_id")
-    if not isinstance(patient_id, str) or not patient_id.strip():
-        errors["patient_id"] = ["Missing data for required field."]
-
-    adherence = fields.get("adherence")
-    if adherence not in ADHERENCE:
-        errors["adherence"] = [f"Must be one of: {', '.join(ADHERENCE)}."]
-
-    side_effects = _side_effects(fields.get("side_effects", []), errors)
-    if errors:
-        raise Invalid(errors)
-
-    return {
-        "id": check_in_id or str(uuid.uuid4()),
-        "patient_id": patient_id.strip(),
-        "adherence": adherence,
+    side_effects = [{"name": effect["name"], "severity": effect["severity"]}
+                    for effect in report.get("side_effects", [])]
+    check_in = {
+        "_id": check_in_id,
+        "patient_id": report["patient_id"],
+        "adherence": report["adherence"],
         "side_effects": side_effects,
         "checked_in_at": now,
         "recorded_by": actor,
     }
+    severity = highest_severity(side_effects)
+    if severity is None:
+        return check_in, []
+    return check_in, [side_effect_reported(check_in_id=check_in_id, patient_id=check_in["patient_id"],
+                                           severity=severity, side_effect_count=len(side_effects))]
 
 
 def highest_severity(side_effects: list[dict]) -> str | None:
     """The gravest severity reported (mild < moderate < severe), or None when none was reported."""
     reported = [SIDE_EFFECT_SEVERITIES.index(effect["severity"]) for effect in side_effects]
     return SIDE_EFFECT_SEVERITIES[max(reported)] if reported else None
+
+
+def adherence_period(today: date, start: date | None, end: date | None) -> tuple[date, date]:
+    """The days an adherence rate covers: by default the last 30 days up to ``today`` included;
+    Invalid (on ``from``, as the client names it) when the period ends before it starts."""
+    end = end or today
+    start = start or end - timedelta(days=DEFAULT_ADHERENCE_DAYS - 1)
+    if start > end:
+        raise Invalid({"from": ["Must not be after 'to'."]})
+    return start, end
 
 
 def adherence_rate(check_ins: list[dict], start: date, end: date, tz: tzinfo | None = None) -> dict:
@@ -83,30 +84,3 @@ def adherence_rate(check_ins: list[dict], start: date, end: date, tz: tzinfo | N
     total = sum(counts.values())
     rate = (counts["taken"] + PARTIAL_WEIGHT * counts["partial"]) / total if total else None
     return {"check_ins": total, **counts, "rate": rate}
-
-
-def _side_effects(value, errors: dict) -> list[dict]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        errors["side_effects"] = ["Not a valid list."]
-        return []
-    cleaned = []
-    for index, effect in enumerate(value):
-        prefix = f"side_effects.{index}"
-        if not isinstance(effect, dict):
-            errors[prefix] = ["Not a valid object."]
-            continue
-        for name in sorted(set(effect) - {"name", "severity"}):
-            errors[f"{prefix}.{name}"] = ["Unknown field."]
-        name = effect.get("name")
-        if not isinstance(name, str) or not name.strip():
-            errors[f"{prefix}.name"] = ["Missing data for required field."]
-        elif len(name.strip()) > MAX_NAME_LENGTH:
-            errors[f"{prefix}.name"] = [f"Longer than maximum length {MAX_NAME_LENGTH}."]
-        severity = effect.get("severity")
-        if severity not in SIDE_EFFECT_SEVERITIES:
-            errors[f"{prefix}.severity"] = [f"Must be one of: {', '.join(SIDE_EFFECT_SEVERITIES)}."]
-        if isinstance(name, str) and severity in SIDE_EFFECT_SEVERITIES:
-            cleaned.append({"name": name.strip(), "severity": severity})
-    return cleaned

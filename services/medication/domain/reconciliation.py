@@ -2,13 +2,36 @@
 
 Made when an enrollment ends (any outcome). It lists every active order at its current dose and
 marks what changed shortly before discharge, since a recent start or dose change is what the
-next prescriber most needs to watch. Discontinued orders are left out.
+next prescriber most needs to watch. Discontinued orders are left out. Completing one emits
+medication.reconciliation.completed (ids and the count only).
 """
 from datetime import date, datetime, timedelta, tzinfo
 
 from services.medication.domain.orders import is_active
+from shared.events.medication import reconciliation_completed
+from shared.events.registry import DomainEvent
 
 RECENT_DAYS = 14
+
+
+def complete_reconciliation(reconciliation_id: str, discharge: dict, orders: list[dict], now: datetime,
+                            tz: tzinfo | None = None) -> tuple[dict, list[DomainEvent]]:
+    """The reconciliation of an enrollment that ended (``discharge``: enrollment_id, patient_id,
+    outcome, discharge_date) from the patient's orders as they are ``now``, and its event."""
+    medications = reconcile(orders, discharge["discharge_date"], tz=tz)
+    reconciliation = {
+        "_id": reconciliation_id,
+        "enrollment_id": discharge["enrollment_id"],
+        "patient_id": discharge["patient_id"],
+        "outcome": discharge["outcome"],
+        "discharge_date": discharge["discharge_date"],
+        "medications": medications,
+        "completed_at": now,
+    }
+    completed = reconciliation_completed(reconciliation_id=reconciliation_id,
+                                         enrollment_id=reconciliation["enrollment_id"],
+                                         patient_id=reconciliation["patient_id"], medication_count=len(medications))
+    return reconciliation, [completed]
 
 
 def reconcile(orders: list[dict], discharge_date: date, recent_days: int = RECENT_DAYS,
@@ -19,7 +42,7 @@ def reconcile(orders: list[dict], discharge_date: date, recent_days: int = RECEN
     after ``discharge_date - recent_days``. Changes dated after the discharge date also count:
     the list is made from the orders as they are now, and a change that late is the most recent
     of all. ``tz`` (the site's timezone) decides the calendar day of an adjustment; without it,
-    the offset the adjustment was recorded with does.
+    the offset of its instant does (UTC once stored).
     """
     if recent_days < 0:
         raise ValueError("recent_days must not be negative")
@@ -34,7 +57,7 @@ def reconcile(orders: list[dict], discharge_date: date, recent_days: int = RECEN
         if adjustment is not None:
             changed_on.append(_day_of(adjustment["at"], tz))
         entry = {
-            "order_id": order["id"],
+            "order_id": order["_id"],
             "medication": order["medication"],
             "dose": order["dose"],
             "route": order["route"],
@@ -70,7 +93,8 @@ def render_text(reconciliation: list[dict]) -> str:
         details.append(f"started {entry['start_date'].isoformat()}")
         change = entry["last_change"]
         if change is not None:
-            details.append(f"dose changed {change['at'][:10]} from {change['from_dose']} to {change['to_dose']}")
+            changed_on = change["at"].date().isoformat()
+            details.append(f"dose changed {changed_on} from {change['from_dose']} to {change['to_dose']}")
         details.append(f"prescriber {entry['prescriber']}")
         if "indication" in entry:
             details.append(f"for {entry['indication']}")
@@ -85,6 +109,5 @@ def _last_adjustment(order: dict) -> dict | None:
     return None
 
 
-def _day_of(instant: str, tz: tzinfo | None) -> date:
-    at = datetime.fromisoformat(instant)
+def _day_of(at: datetime, tz: tzinfo | None) -> date:
     return (at.astimezone(tz) if tz else at).date()

@@ -3,7 +3,7 @@ and emit, and that a redelivery changes nothing."""
 from datetime import date, datetime, timedelta, timezone
 
 from services.medication.domain.orders import new_order
-from services.medication.store import ENROLLMENTS, ORDERS, PATIENTS, RECONCILIATIONS, order_document
+from services.medication.store import ENROLLMENTS, PATIENTS, RECONCILIATIONS
 from tests.conftest import CLINICIAN, pending_events
 from tests.integration.medication.conftest import (
     OTHER_SITE_ID,
@@ -20,7 +20,7 @@ DISCHARGE = date(2026, 10, 26)
 
 
 def reconciliations(context, enrollment_id):
-    return list(context.db[RECONCILIATIONS].find({"site_id": SITE, "enrollment_id": enrollment_id}))
+    return context.store.reconciliations.find({"site_id": SITE, "enrollment_id": enrollment_id})
 
 
 def test_a_registered_patient_is_known_at_its_site_once_however_often_the_event_comes(medication_context):
@@ -105,9 +105,9 @@ def test_a_reconciliation_lists_only_the_orders_of_the_discharging_site(medicati
     patient_id = known_patient(medication_context)
     # Intake's UUIDs make one patient id at two sites impossible; were it to happen, the other
     # site's orders must still stay out of this site's list.
-    other_sites_order = new_order(order_body(patient_id, start_date=date(2026, 1, 5)),
-                                  datetime.now(timezone.utc), "St Paul front-end")
-    medication_context.db[ORDERS].insert_one(order_document(other_sites_order, OTHER_SITE_ID))
+    other_sites_order, _ = new_order("o-stpaul", order_body(patient_id, start_date=date(2026, 1, 5)),
+                                     datetime.now(timezone.utc), "St Paul front-end")
+    medication_context.store.orders.insert({**other_sites_order, "site_id": OTHER_SITE_ID})
     event = discharge_event(patient_id, DISCHARGE)
 
     deliver(medication_context, event)
@@ -129,5 +129,5 @@ def test_a_recent_dose_change_is_marked_and_an_old_start_is_not(medication, medi
     deliver(medication_context, event)
 
     [reconciliation] = reconciliations(medication_context, event.payload["enrollment_id"])
-    marks = {entry["order_id"]: bool(entry["recently_changed"]) for entry in reconciliation["medications"]}
+    marks = {entry["order_id"]: entry["recently_changed"] for entry in reconciliation["medications"]}
     assert marks == {changed["id"]: True, steady["id"]: False}

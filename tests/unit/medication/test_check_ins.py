@@ -1,72 +1,65 @@
-"""Medication check-ins: validation, severe side effects, adherence rate."""
+"""Medication check-ins: what is recorded, the side-effect event, the adherence period and rate."""
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.medication.domain.check_ins import adherence_rate, highest_severity, new_check_in
+from services.medication.domain.check_ins import adherence_period, adherence_rate, highest_severity, new_check_in
 from shared.errors import Invalid
+from shared.events.registry import DomainEvent
 
 NOW = datetime(2025, 3, 3, 15, 0, tzinfo=timezone.utc)
 CLINICIAN = "mpls:front-end"
 
 
+def check_in_at(at: datetime, adherence: str) -> dict:
+    check_in, _ = new_check_in("c-1", {"patient_id": "p-1", "adherence": adherence}, at, CLINICIAN)
+    return check_in
+
+
 def check_in_on(day: date, adherence: str) -> dict:
-    at = datetime(day.year, day.month, day.day, 12, 0, tzinfo=timezone.utc)
-    return new_check_in({"patient_id": "p-1", "adherence": adherence}, at, CLINICIAN)
-
-
-def errors_of(fields):
-    with pytest.raises(Invalid) as raised:
-        new_check_in(fields, NOW, CLINICIAN)
-    return raised.value.errors
+    return check_in_at(datetime(day.year, day.month, day.day, 12, 0, tzinfo=timezone.utc), adherence)
 
 
 # --- recording ----------------------------------------------------------------
 
-def test_a_check_in_keeps_adherence_side_effects_and_instant():
-    check_in = new_check_in(
-        {"patient_id": "p-1", "adherence": "partial", "side_effects": [{"name": "nausea", "severity": "mild"}]},
-        NOW, CLINICIAN)
+def test_a_check_in_keeps_adherence_side_effects_and_instant_under_its_id():
+    check_in, _ = new_check_in("c-1", {"patient_id": "p-1", "adherence": "partial",
+                                       "side_effects": [{"name": "nausea", "severity": "mild"}]}, NOW, CLINICIAN)
 
-    assert (check_in["adherence"], check_in["side_effects"], check_in["checked_in_at"]) == (
-        "partial", [{"name": "nausea", "severity": "mild"}], NOW)
+    assert check_in == {"_id": "c-1", "patient_id": "p-1", "adherence": "partial",
+                        "side_effects": [{"name": "nausea", "severity": "mild"}], "checked_in_at": NOW,
+                        "recorded_by": CLINICIAN}
 
 
 def test_side_effects_default_to_none_reported():
-    assert new_check_in({"patient_id": "p-1", "adherence": "taken"}, NOW, CLINICIAN)["side_effects"] == []
+    check_in, _ = new_check_in("c-1", {"patient_id": "p-1", "adherence": "taken"}, NOW, CLINICIAN)
+
+    assert check_in["side_effects"] == []
 
 
-def test_an_adherence_outside_the_list_is_refused():
-    assert list(errors_of({"patient_id": "p-1", "adherence": "sometimes"})) == ["adherence"]
+def test_a_check_in_without_side_effects_emits_nothing():
+    _, events = new_check_in("c-1", {"patient_id": "p-1", "adherence": "taken", "side_effects": []}, NOW, CLINICIAN)
+
+    assert events == []
 
 
-def test_a_check_in_without_a_patient_is_refused():
-    assert list(errors_of({"adherence": "taken"})) == ["patient_id"]
+def test_a_mild_side_effect_alone_is_reported_too():
+    _, events = new_check_in("c-1", {"patient_id": "p-1", "adherence": "taken",
+                                     "side_effects": [{"name": "nausea", "severity": "mild"}]}, NOW, CLINICIAN)
+
+    assert events == [DomainEvent("medication.side_effect.reported", 1, {
+        "check_in_id": "c-1", "patient_id": "p-1", "severity": "mild", "side_effect_count": 1})]
 
 
-def test_a_side_effect_severity_outside_the_list_is_refused_by_row():
-    errors = errors_of({"patient_id": "p-1", "adherence": "taken",
-                        "side_effects": [{"name": "nausea", "severity": "mild"},
-                                         {"name": "tremor", "severity": "awful"}]})
+def test_side_effects_are_reported_with_the_gravest_severity_and_their_count_without_names():
+    reported = [{"name": "nausea", "severity": "mild"}, {"name": "rash", "severity": "severe"},
+                {"name": "insomnia", "severity": "moderate"}]
 
-    assert list(errors) == ["side_effects.1.severity"]
+    _, [event] = new_check_in("c-1", {"patient_id": "p-1", "adherence": "taken", "side_effects": reported},
+                              NOW, CLINICIAN)
 
-
-def test_a_side_effect_without_a_name_is_refused():
-    errors = errors_of({"patient_id": "p-1", "adherence": "taken", "side_effects": [{"severity": "mild"}]})
-
-    assert list(errors) == ["side_effects.0.name"]
-
-
-def test_side_effects_that_are_not_a_list_are_refused():
-    errors = errors_of({"patient_id": "p-1", "adherence": "taken", "side_effects": "nausea"})
-
-    assert list(errors) == ["side_effects"]
-
-
-def test_an_unknown_check_in_field_is_refused():
-    assert errors_of({"patient_id": "p-1", "adherence": "taken", "mood": "ok"}) == {"mood": ["Unknown field."]}
+    assert event.payload == {"check_in_id": "c-1", "patient_id": "p-1", "severity": "severe", "side_effect_count": 3}
 
 
 # --- severity of a check-in ---------------------------------------------------
@@ -130,8 +123,7 @@ def test_check_ins_outside_the_period_are_left_out():
 
 def test_the_site_timezone_decides_which_day_a_check_in_falls_on():
     # 03:00 UTC on 1 March is still the evening of 28 February in Minneapolis.
-    late = new_check_in({"patient_id": "p-1", "adherence": "taken"},
-                        datetime(2025, 3, 1, 3, 0, tzinfo=timezone.utc), CLINICIAN)
+    late = check_in_at(datetime(2025, 3, 1, 3, 0, tzinfo=timezone.utc), "taken")
 
     summary = adherence_rate([late], date(2025, 3, 1), date(2025, 3, 31), tz=ZoneInfo("America/Chicago"))
 
@@ -141,3 +133,20 @@ def test_the_site_timezone_decides_which_day_a_check_in_falls_on():
 def test_a_period_that_ends_before_it_starts_is_a_programming_error():
     with pytest.raises(ValueError):
         adherence_rate([], date(2025, 3, 2), date(2025, 3, 1))
+
+
+# --- adherence period ---------------------------------------------------------
+
+def test_the_default_period_is_the_last_30_days_including_today():
+    assert adherence_period(date(2025, 3, 31), None, None) == (date(2025, 3, 2), date(2025, 3, 31))
+
+
+def test_a_period_given_only_its_end_reaches_back_30_days_from_it():
+    assert adherence_period(date(2025, 3, 31), None, date(2025, 2, 28)) == (date(2025, 1, 30), date(2025, 2, 28))
+
+
+def test_a_period_that_ends_before_it_starts_is_refused_on_from():
+    with pytest.raises(Invalid) as raised:
+        adherence_period(date(2025, 3, 31), date(2025, 3, 2), date(2025, 3, 1))
+
+    assert list(raised.value.errors) == ["from"]

@@ -1,64 +1,88 @@
-"""How medication's domain dicts are stored and read back: ids, dates, and the stand-in's quirks."""
-from datetime import date, datetime, timezone
+"""Medication's store on the in-memory database: what the codec gives back is what the domain made,
+whatever form the database returned it in; and derived ids."""
+from datetime import date, datetime, timedelta, timezone
 
-from services.medication.api.schemas import Order, ReconciledMedication
 from services.medication.domain.orders import adjust, new_order
-from services.medication.domain.reconciliation import reconcile
-from services.medication.store import (
-    check_in_document,
-    entry_from_document,
-    order_document,
-    order_from_document,
-    stored_entry,
-)
+from services.medication.domain.reconciliation import complete_reconciliation
+from services.medication.store import ORDERS, RECONCILIATIONS, reconciliation_id_for
+from shared.store import BOOKKEEPING
 
 NOW = datetime(2026, 9, 1, 15, 30, tzinfo=timezone.utc)
+DISCHARGE = {"enrollment_id": "e-1", "patient_id": "p-1", "outcome": "completed", "discharge_date": date(2026, 9, 10)}
 
 
-def an_order():
-    return new_order({"patient_id": "p-1", "medication": "Sertraline", "dose": "50 mg", "route": "oral",
-                      "frequency": "once daily", "prescriber": "Dr. Okafor", "start_date": date(2026, 9, 1)},
-                     NOW, "front-end", order_id="o-1")
+def an_adjusted_order() -> dict:
+    order, _ = new_order("o-1", {"patient_id": "p-1", "medication": "Sertraline", "dose": "50 mg", "route": "oral",
+                                 "frequency": "once daily", "prescriber": "Dr. Okafor",
+                                 "start_date": date(2026, 9, 1)}, NOW, "front-end")
+    changes, _ = adjust(order, "100 mg", "partial response", NOW + timedelta(days=2), "front-end")
+    return {**order, **changes, "site_id": "mpls"}
 
 
-def test_an_order_document_is_keyed_by_the_order_id_and_carries_its_site():
-    document = order_document(an_order(), "mpls")
-    assert (document["_id"], document["site_id"], "id" in document) == ("o-1", "mpls", False)
+def without_bookkeeping(document: dict) -> dict:
+    return {key: value for key, value in document.items() if key not in BOOKKEEPING}
 
 
-def test_an_order_document_holds_its_start_date_as_a_string():
-    assert order_document(an_order(), "mpls")["start_date"] == "2026-09-01"
+def test_an_order_reads_back_as_the_domain_made_it(store):
+    order = an_adjusted_order()
+    store.orders.insert(order)
+
+    assert without_bookkeeping(store.orders.find_one({"_id": "o-1"})) == order
 
 
-def test_an_order_read_back_is_the_order_that_was_stored():
-    order = adjust(an_order(), "100 mg", "partial response", NOW, "front-end")
-    assert order_from_document(order_document(order, "mpls")) == order
+def test_a_reconciliation_reads_back_with_its_dates_instants_and_flags(store):
+    reconciliation, _ = complete_reconciliation("r-1", DISCHARGE, [an_adjusted_order()], NOW + timedelta(days=9))
+    store.reconciliations.insert({**reconciliation, "site_id": "mpls"})
+
+    read = store.reconciliations.find_one({"_id": "r-1"})
+
+    assert without_bookkeeping(read) == {**reconciliation, "site_id": "mpls"}
+    [entry] = read["medications"]
+    assert (entry["start_date"], entry["recently_changed"], entry["last_change"]["at"]) == (
+        date(2026, 9, 1), True, NOW + timedelta(days=2))
 
 
-def test_an_order_updated_on_the_stand_in_reads_back_with_aware_instants():
-    document = {**order_document(an_order(), "mpls"), "updated_at": "2026-09-02 08:00:00.123000"}
-    assert order_from_document(document)["updated_at"] == datetime(2026, 9, 2, 8, 0, 0, 123000, tzinfo=timezone.utc)
+def test_a_reconciliation_stores_its_days_as_strings(store):
+    reconciliation, _ = complete_reconciliation("r-1", DISCHARGE, [an_adjusted_order()], NOW)
+    store.reconciliations.insert({**reconciliation, "site_id": "mpls"})
+
+    raw = store.db[RECONCILIATIONS].find_one({"_id": "r-1"})
+
+    assert (raw["discharge_date"], raw["medications"][0]["start_date"]) == ("2026-09-10", "2026-09-01")
 
 
-def test_a_check_in_document_is_keyed_by_the_check_in_id_and_carries_its_site():
-    document = check_in_document({"id": "c-1", "patient_id": "p-1", "adherence": "taken"}, "mpls")
-    assert document == {"_id": "c-1", "site_id": "mpls", "patient_id": "p-1", "adherence": "taken"}
+def test_what_the_stand_in_returns_after_a_set_reads_back_as_instants_and_booleans(store):
+    # The embedded stand-in gives a datetime written with $set back as a naive string, a boolean as 1.
+    store.db[RECONCILIATIONS].insert_one({
+        "_id": "r-old", "site_id": "mpls", "completed_at": "2026-09-10 08:00:00.123000",
+        "medications": [{"start_date": "2026-09-01", "recently_changed": 1,
+                         "last_change": {"at": "2026-09-03T15:30:00+00:00"}}]})
+
+    read = store.reconciliations.find_one({"_id": "r-old"})
+
+    [entry] = read["medications"]
+    assert read["completed_at"] == datetime(2026, 9, 10, 8, 0, 0, 123000, tzinfo=timezone.utc)
+    assert entry["recently_changed"] is True
+    assert entry["last_change"]["at"] == datetime(2026, 9, 3, 15, 30, tzinfo=timezone.utc)
 
 
-def test_a_reconciliation_entry_read_back_is_the_entry_that_was_stored():
-    [entry] = reconcile([an_order()], date(2026, 9, 10))
-    assert entry_from_document(stored_entry(entry)) == entry
+def test_an_order_stored_by_the_previous_release_reads_back_with_instants_in_its_history(store):
+    # Until the codec, a change's instant was stored as an ISO string with the offset it was made in.
+    store.db[ORDERS].insert_one({"_id": "o-old", "site_id": "mpls", "start_date": "2026-09-01",
+                                 "history": [{"at": "2026-09-03T09:30:00-06:00", "action": "adjusted"}]})
+
+    read = store.orders.find_one({"_id": "o-old"})
+
+    assert (read["start_date"], read["history"][0]["at"]) == (
+        date(2026, 9, 1), datetime(2026, 9, 3, 15, 30, tzinfo=timezone.utc))
 
 
-def test_a_recent_change_flag_stored_as_1_reads_back_as_true():
-    [entry] = reconcile([an_order()], date(2026, 9, 10))
-    assert entry_from_document({**stored_entry(entry), "recently_changed": 1})["recently_changed"] is True
+def test_an_enrollments_reconciliation_id_is_the_same_on_every_delivery():
+    assert reconciliation_id_for("mpls", "e-1") == reconciliation_id_for("mpls", "e-1")
 
 
-def test_answers_give_instants_with_their_offset_whatever_the_storage_returned():
-    document = {**order_document(an_order(), "mpls"), "updated_at": "2026-09-02 08:00:00"}
-    assert Order().dump(document)["updated_at"] == "2026-09-02T08:00:00+00:00"
+def test_reconciliation_ids_differ_by_enrollment_and_by_site():
+    ids = {reconciliation_id_for("mpls", "e-1"), reconciliation_id_for("mpls", "e-2"),
+           reconciliation_id_for("stpaul", "e-1")}
 
-
-def test_answers_give_a_recent_change_flag_stored_as_1_as_true():
-    assert ReconciledMedication().dump({"recently_changed": 1})["recently_changed"] is True
+    assert len(ids) == 3
