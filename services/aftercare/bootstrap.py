@@ -1,22 +1,25 @@
-"""Builds aftercare's context: its store, its handler table, its sweeps and its site settings check; once, for the app, the worker and the tests."""
+"""Builds aftercare's context once, for the app, the worker and the tests: its store, its handler
+table, its timed sweeps and its site settings check. The only place that wires the service."""
+from services.aftercare.domain.site_settings import check_site_settings
 from services.aftercare.handlers import HANDLERS
-from services.aftercare.site_settings import check_site_settings
-from services.aftercare.store import INDEXES, OUTBOX_COLLECTIONS
+from services.aftercare.store import AftercareStore
+from services.aftercare.use_cases.sweeps import SWEEP_INTERVAL_SECONDS, sweep_overdue_follow_ups, sweep_referrals
 from shared.context import ServiceContext
-from shared.store import Store
+from shared.worker import Periodic
 
 SERVICE = "aftercare"
 
 
-class TransitionalStore(Store):
-    INDEXES = INDEXES
-    OUTBOX_COLLECTIONS = tuple(OUTBOX_COLLECTIONS)
-
-
 def bootstrap(settings=None, sites=None, db=None) -> ServiceContext:
-    return ServiceContext(SERVICE, store=TransitionalStore, handlers=HANDLERS, check_sites=check_site_settings, sweeps=_sweeps, settings=settings, sites=sites, db=db)
+    return ServiceContext(SERVICE, store=AftercareStore, handlers=HANDLERS, sweeps=sweeps,
+                          check_sites=check_site_settings, settings=settings, sites=sites, db=db)
 
 
-def _sweeps(context):
-    from services.aftercare.worker import sweeps
-    return sweeps(context)
+def sweeps(context: ServiceContext) -> list[Periodic]:
+    """The worker's timed sweeps over every site; the service acts in them."""
+    return [
+        Periodic("overdue follow-up sweep", SWEEP_INTERVAL_SECONDS,
+                 lambda: sweep_overdue_follow_ups(context.store, context.sites, SERVICE)),
+        Periodic("referral sweep", SWEEP_INTERVAL_SECONDS,
+                 lambda: sweep_referrals(context.store, context.sites, SERVICE)),
+    ]

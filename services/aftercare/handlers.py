@@ -1,23 +1,40 @@
-"""Events aftercare consumes, each mapped to one handler ``handler(event, context)``."""
-from services.aftercare.case_management import raise_outreach, raise_prescriber_review, raise_safety_screening
-from services.aftercare.follow_through import (
+"""Events aftercare consumes, each mapped to one handler ``handler(event, context)`` that names the
+event as the cause and calls one use case."""
+from collections.abc import Callable
+
+from services.aftercare.use_cases.follow_up import (
     record_admission,
     record_follow_up_booking,
     record_follow_up_cancellation,
     record_follow_up_visit,
     record_reconciliation,
 )
-from services.aftercare.plans import create_plan_for_discharge
+from services.aftercare.use_cases.plans import create_plan_on_discharge
+from services.aftercare.use_cases.tasks import raise_outreach, raise_prescriber_review, raise_safety_screening
+from shared.cause import Cause
+from shared.context import Handler, ServiceContext
+from shared.events import Event
 
-HANDLERS = {
-    "intake.enrollment.admitted": record_admission,
-    "intake.enrollment.completed": create_plan_for_discharge,
-    "intake.enrollment.discharged": create_plan_for_discharge,
-    "intake.risk.flagged": raise_safety_screening,
-    "scheduling.absence.escalated": raise_outreach,
-    "scheduling.appointment.booked": record_follow_up_booking,
-    "scheduling.appointment.attended": record_follow_up_visit,
-    "scheduling.appointment.cancelled": record_follow_up_cancellation,
-    "medication.side_effect.reported": raise_prescriber_review,
-    "medication.reconciliation.completed": record_reconciliation,
+
+def handled_by(use_case: Callable) -> Handler:
+    """The handler that calls ``use_case(store, cause, site, event)``; the service acts for the event
+    (the context's service is aftercare: bootstrap's SERVICE, which cannot be imported from here
+    without a cycle, since bootstrap imports this table)."""
+    def handle(event: Event, context: ServiceContext) -> None:
+        use_case(context.store, Cause.of_event(event, actor=context.service), context.site(event.site_id), event)
+
+    return handle
+
+
+HANDLERS: dict[str, Handler] = {
+    "intake.enrollment.admitted": handled_by(record_admission),
+    "intake.enrollment.completed": handled_by(create_plan_on_discharge),
+    "intake.enrollment.discharged": handled_by(create_plan_on_discharge),
+    "intake.risk.flagged": handled_by(raise_safety_screening),
+    "scheduling.absence.escalated": handled_by(raise_outreach),
+    "scheduling.appointment.booked": handled_by(record_follow_up_booking),
+    "scheduling.appointment.attended": handled_by(record_follow_up_visit),
+    "scheduling.appointment.cancelled": handled_by(record_follow_up_cancellation),
+    "medication.side_effect.reported": handled_by(raise_prescriber_review),
+    "medication.reconciliation.completed": handled_by(record_reconciliation),
 }

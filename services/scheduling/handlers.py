@@ -1,22 +1,37 @@
 """Events scheduling consumes, each mapped to one handler ``handler(event, context)``.
 
-Delivery is at-least-once; every handler is idempotent by natural key or state (see schedules.py).
+A handler names the cause (the event, acted on by scheduling) and calls one use case. Delivery
+is at-least-once; every use case here is idempotent by natural key or state (use_cases/schedules.py).
 """
-from services.scheduling.follow_ups import book_follow_up
-from services.scheduling.schedules import change_schedule_length, end_schedule, schedule_admission
+from services.scheduling.bootstrap import SERVICE
+from services.scheduling.use_cases import schedules
+from shared.cause import Cause
 from shared.context import ServiceContext
 from shared.events import Event
 
 
-def complete_enrollment(event: Event, context: ServiceContext) -> None:
-    """A completed program ends the schedule and starts aftercare with the follow-up booking."""
-    end_schedule(event, context)
-    book_follow_up(event, context)
+def enrollment_admitted(event: Event, context: ServiceContext) -> None:
+    schedules.schedule_admission(context.store, Cause.of_event(event, SERVICE), context.site(event.site_id),
+                                 event.payload)
+
+
+def enrollment_length_changed(event: Event, context: ServiceContext) -> None:
+    schedules.change_schedule_length(context.store, Cause.of_event(event, SERVICE), context.site(event.site_id),
+                                     event.payload)
+
+
+def enrollment_completed(event: Event, context: ServiceContext) -> None:
+    schedules.complete_enrollment(context.store, Cause.of_event(event, SERVICE), context.site(event.site_id),
+                                  event.payload)
+
+
+def enrollment_discharged(event: Event, context: ServiceContext) -> None:
+    schedules.end_schedule(context.store, Cause.of_event(event, SERVICE), context.site(event.site_id), event.payload)
 
 
 HANDLERS = {
-    "intake.enrollment.admitted": schedule_admission,
-    "intake.enrollment.length_changed": change_schedule_length,
-    "intake.enrollment.completed": complete_enrollment,
-    "intake.enrollment.discharged": end_schedule,
+    "intake.enrollment.admitted": enrollment_admitted,
+    "intake.enrollment.length_changed": enrollment_length_changed,
+    "intake.enrollment.completed": enrollment_completed,
+    "intake.enrollment.discharged": enrollment_discharged,
 }

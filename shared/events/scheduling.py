@@ -2,7 +2,14 @@
 from marshmallow import Schema, fields
 
 from shared.events._fields import code, identifier
+from shared.events.codes import OUTCOMES
 from shared.events.registry import EventType
+
+# Why an appointment was cancelled: a code every subscriber may read. What a person wrote about it
+# (a note) stays in scheduling's own document and never travels in an event.
+CANCELLATION_REASONS: tuple[str, ...] = ("patient_request", "provider_unavailable", "rescheduled", "discharged", "other")
+# Why an enrollment's future sessions were cancelled: the outcome of the discharge that ended it.
+SESSIONS_CANCELLED_REASONS: tuple[str, ...] = OUTCOMES
 
 
 class ScheduleCreated(Schema):
@@ -42,7 +49,7 @@ class SessionsCancelled(Schema):
     enrollment_id = identifier(required=True)
     patient_id = identifier(required=True)
     cancelled_count = fields.Integer(required=True)
-    reason = code(required=True)
+    reason = code(required=True, one_of=SESSIONS_CANCELLED_REASONS)
 
 
 sessions_cancelled = EventType("scheduling.sessions.cancelled", SessionsCancelled)
@@ -78,7 +85,7 @@ class AppointmentCancelled(Schema):
     patient_id = identifier(required=True)
     enrollment_id = identifier(load_default=None, allow_none=True)
     kind = code(required=True)
-    reason = code(load_default=None, allow_none=True)
+    reason = code(load_default=None, allow_none=True, one_of=CANCELLATION_REASONS)
 
 
 appointment_cancelled = EventType("scheduling.appointment.cancelled", AppointmentCancelled)

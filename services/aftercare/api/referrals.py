@@ -2,13 +2,10 @@
 from flask_smorest import Blueprint
 
 from services.aftercare.api.schemas import Referral, ReferralCreate, ReferralQuery, ReferralTransition
-from services.aftercare.referrals import add_referral, move_referral
-from services.aftercare.store import PLANS, REFERRALS
-from shared.errors import Invalid, NotFound
+from services.aftercare.use_cases import referrals
 from shared.http.auth import current_site_id
-from shared.http.current import actor, collection, current_site, find_at_site, request_event, service_context
+from shared.http.current import current_site, find_at_site, request_cause, store
 from shared.http.pagination import page_of
-from shared.http.request_context import correlation_id
 
 blp = Blueprint("referrals", __name__, url_prefix="/v1/referrals",
                 description="Referrals tracked created → sent → accepted → scheduled → completed, or declined "
@@ -21,7 +18,7 @@ blp = Blueprint("referrals", __name__, url_prefix="/v1/referrals",
 @blp.paginate()
 def list_referrals(query, pagination_parameters):
     """The site's referrals, oldest first, filtered by plan or status."""
-    return page_of(collection(REFERRALS), {"site_id": current_site_id(), **query},
+    return page_of(store().referrals, {"site_id": current_site_id(), **query},
                    [("created_at", 1), ("_id", 1)], pagination_parameters)
 
 
@@ -30,12 +27,8 @@ def list_referrals(query, pagination_parameters):
 @blp.response(201, Referral)
 def create_referral(fields):
     """Add a referral to a plan (emits aftercare.referral.created)."""
-    try:
-        plan = find_at_site(PLANS, fields["plan_id"], "plan")
-    except NotFound:
-        raise Invalid({"plan_id": ["No such plan at this site."]}) from None
-    return add_referral(service_context(), plan, fields["level_of_care"], fields.get("provider"), request_event,
-                        correlation_id())
+    return referrals.add_referral(store(), request_cause(), fields["plan_id"], fields["level_of_care"],
+                                  fields.get("provider"))
 
 
 @blp.route("/<referral_id>", methods=["GET"])
@@ -43,7 +36,7 @@ def create_referral(fields):
 @blp.alt_response(404, description="No such referral at this site.")
 def get_referral(referral_id):
     """One referral with its history."""
-    return find_at_site(REFERRALS, referral_id, "referral")
+    return find_at_site(store().referrals, referral_id, "referral")
 
 
 @blp.route("/<referral_id>/transitions", methods=["POST"])
@@ -54,5 +47,5 @@ def get_referral(referral_id):
 def transition_referral(fields, referral_id):
     """Move a referral to its next status (emits aftercare.referral.updated); ``reason`` is required
     to decline, and a decline opens a re_referral task."""
-    return move_referral(service_context(), current_site(), referral_id, fields["to"], actor(), request_event,
-                         note=fields.get("note"), reason=fields.get("reason"))
+    return referrals.move_referral(store(), request_cause(), current_site(), referral_id, fields["to"],
+                                   note=fields.get("note"), reason=fields.get("reason"))

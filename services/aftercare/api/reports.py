@@ -1,14 +1,10 @@
 """The follow-up report clinic directors watch: per-site rates of follow-up within 7 and 30 days."""
-from datetime import date
-
 from flask_smorest import Blueprint
 
 from services.aftercare.api.schemas import FollowUpReport, FollowUpReportQuery
-from services.aftercare.domain.follow_up import follow_up_rates, follow_up_status
-from services.aftercare.store import PLANS
+from services.aftercare.use_cases import reports
 from shared.http.auth import operations_endpoint, visible_site_ids
 from shared.http.current import service_context
-from shared.http.fields import stored
 
 blp = Blueprint("reports", __name__, url_prefix="/v1/reports", description="Follow-up rates per site.")
 
@@ -24,15 +20,4 @@ def follow_up_report(query):
     operator key sees every site; a site key its own."""
     context = service_context()
     site_ids = visible_site_ids() or [site.id for site in context.sites.all()]
-    return {"from_date": query["from_date"], "to_date": query["to_date"],
-            "sites": [_site_rates(context, site_id, query["from_date"], query["to_date"]) for site_id in site_ids]}
-
-
-def _site_rates(context, site_id: str, first: date, last: date) -> dict:
-    today = context.sites.get(site_id).today()
-    plans = context.db[PLANS].find({"site_id": site_id, "discharge_date": {"$gte": stored(first), "$lte": stored(last)}},
-                                   {"outcome": 1, "discharge_date": 1, "follow_up": 1})
-    measured = [{"outcome": plan["outcome"], "follow_up": follow_up_status(
-        date.fromisoformat(plan["discharge_date"]), [date.fromisoformat(day) for day in plan["follow_up"]["visits"]], today)}
-        for plan in plans]
-    return {"site_id": site_id, **follow_up_rates(measured)}
+    return reports.follow_up_report(context.store, context.sites, site_ids, query["from_date"], query["to_date"])

@@ -1,11 +1,10 @@
 """Answer and request schemas of the aftercare API; the OpenAPI spec is built from these."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.aftercare.domain.referrals import LEVELS_OF_CARE
 from services.aftercare.domain.referrals import STATUSES as REFERRAL_STATUSES
 from services.aftercare.domain.tasks import STATUSES as TASK_STATUSES
 from services.aftercare.domain.tasks import TASK_KINDS
-from shared.http.fields import StoredDate, StoredInstant
+from shared.events.codes import LEVELS_OF_CARE
 
 CODE = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$")
 NOTE = validate.Length(min=1, max=2000)
@@ -34,16 +33,16 @@ class Task(Schema):
     patient_id = fields.String()
     kind = fields.String(metadata={"example": "follow_up_appointment"})
     owner_role = fields.String(metadata={"example": "case_manager"})
-    due_date = StoredDate()
+    due_date = fields.Date()
     status = fields.String(metadata={"description": "open, assigned, completed or cancelled"})
     assignee = fields.String(allow_none=True)
     content = fields.Dict(metadata={"description": "What the task asks for, e.g. the relapse-prevention sections."})
     source = fields.Dict(allow_none=True, metadata={"description": "What raised the task: an event, a referral, a plan window."})
     appointment = fields.Nested(Appointment, allow_none=True, metadata={"description": "The follow-up appointment booked for this task."})
-    attended_on = StoredDate(metadata={"description": "Day of the attended visit that met the follow-up."})
+    attended_on = fields.Date(metadata={"description": "Day of the attended visit that met the follow-up."})
     reconciliation_id = fields.String(metadata={"description": "The medication reconciliation that closed the handoff."})
     created_at = fields.AwareDateTime(allow_none=True)
-    completed_at = StoredInstant(allow_none=True)
+    completed_at = fields.AwareDateTime(allow_none=True)
     history = fields.List(fields.Nested(HistoryEntry))
 
 
@@ -59,12 +58,12 @@ class Referral(Schema):
     re_referral_task_id = fields.String(metadata={"description": "The task opened when the referral was declined."})
     referral_follow_up_task_id = fields.String(metadata={"description": "The task opened when acceptance was late."})
     created_at = fields.AwareDateTime()
-    sent_at = StoredInstant()
-    accepted_at = StoredInstant()
-    scheduled_at = StoredInstant()
-    completed_at = StoredInstant()
-    declined_at = StoredInstant()
-    cancelled_at = StoredInstant()
+    sent_at = fields.AwareDateTime()
+    accepted_at = fields.AwareDateTime()
+    scheduled_at = fields.AwareDateTime()
+    completed_at = fields.AwareDateTime()
+    declined_at = fields.AwareDateTime()
+    cancelled_at = fields.AwareDateTime()
     history = fields.List(fields.Nested(HistoryEntry))
 
 
@@ -72,12 +71,12 @@ class FollowUp(Schema):
     appointment_id = fields.String(allow_none=True)
     starts_at = fields.AwareDateTime(allow_none=True)
     late = fields.Boolean()
-    due_date = StoredDate(allow_none=True, metadata={"description": "The booked follow-up's day."})
-    visits = fields.List(StoredDate(), metadata={"description": "Days of attended follow-up visits."})
-    met_on = StoredDate(allow_none=True, metadata={"description": "First attended visit after the discharge day."})
+    due_date = fields.Date(allow_none=True, metadata={"description": "The booked follow-up's day."})
+    visits = fields.List(fields.Date(), metadata={"description": "Days of attended follow-up visits."})
+    met_on = fields.Date(allow_none=True, metadata={"description": "First attended visit after the discharge day."})
     within_7 = fields.Boolean(allow_none=True, metadata={"description": "Met within 7 days; null while the window is open."})
     within_30 = fields.Boolean(allow_none=True, metadata={"description": "Met within 30 days; null while the window is open."})
-    overdue = fields.Dict(keys=fields.String(), values=StoredDate(),
+    overdue = fields.Dict(keys=fields.String(), values=fields.Date(),
                           metadata={"description": "Windows raised as overdue (\"7\", \"30\") and their due dates."})
 
 
@@ -87,7 +86,7 @@ class Plan(Schema):
     patient_id = fields.String()
     program = fields.String()
     outcome = fields.String()
-    discharge_date = StoredDate()
+    discharge_date = fields.Date()
     template = fields.String(metadata={"description": "step_down after completion, re_engagement otherwise, or a site's own."})
     status = fields.String()
     follow_up = fields.Nested(FollowUp)

@@ -1,18 +1,11 @@
 """Case-management tasks: the plan's own and those raised by events; listed, assigned, completed, reopened."""
-
 from flask_smorest import Blueprint
 
 from services.aftercare.api.schemas import Task, TaskAssignment, TaskCompletion, TaskQuery, TaskReopening
-from services.aftercare.domain import tasks as task_rules
-from services.aftercare.records import completion
-from services.aftercare.store import TASKS
-from shared import clock
-from shared.errors import NotFound
+from services.aftercare.use_cases import tasks
 from shared.http.auth import current_site_id
-from shared.http.current import actor, collection, find_at_site, request_event
-from shared.http.fields import stored
+from shared.http.current import find_at_site, request_cause, store
 from shared.http.pagination import page_of
-from shared.outbox import modify
 
 blp = Blueprint("tasks", __name__, url_prefix="/v1/tasks",
                 description="Case-management tasks: owner role, due date, status and history.")
@@ -26,8 +19,8 @@ def list_tasks(query, pagination_parameters):
     """The site's tasks, soonest due first, filtered by enrollment, patient, kind, status or due day."""
     selector = {"site_id": current_site_id(), **query}
     if "due_before" in query:
-        selector["due_date"] = {"$lt": stored(selector.pop("due_before"))}  # ISO dates compare as strings
-    return page_of(collection(TASKS), selector, [("due_date", 1), ("_id", 1)], pagination_parameters)
+        selector["due_date"] = {"$lt": selector.pop("due_before")}
+    return page_of(store().tasks, selector, [("due_date", 1), ("_id", 1)], pagination_parameters)
 
 
 @blp.route("/<task_id>", methods=["GET"])
@@ -35,7 +28,7 @@ def list_tasks(query, pagination_parameters):
 @blp.alt_response(404, description="No such task at this site.")
 def get_task(task_id):
     """One task with its history."""
-    return find_at_site(TASKS, task_id, "task")
+    return find_at_site(store().tasks, task_id, "task")
 
 
 @blp.route("/<task_id>/complete", methods=["POST"])
@@ -45,8 +38,7 @@ def get_task(task_id):
 @blp.alt_response(409, description="The task is already completed or cancelled.")
 def complete_task(fields, task_id):
     """Complete an open or assigned task (emits aftercare.task.completed)."""
-    now, by = clock.now(), actor()
-    return _change(task_id, lambda task: completion(task, now, by, request_event, fields.get("note")))
+    return tasks.complete_task(store(), request_cause(), task_id, fields.get("note"))
 
 
 @blp.route("/<task_id>/assign", methods=["POST"])
@@ -56,13 +48,7 @@ def complete_task(fields, task_id):
 @blp.alt_response(409, description="The task is not open (reopen it to hand it to someone else).")
 def assign_task(fields, task_id):
     """Give an open task to one member of staff."""
-    now, by = clock.now(), actor()
-
-    def assign(task):
-        assigned = task_rules.assign(task, fields["assignee"], now, by)
-        return {key: assigned[key] for key in ("status", "assignee", "history")}, []
-
-    return _change(task_id, assign)
+    return tasks.assign_task(store(), request_cause(), task_id, fields["assignee"])
 
 
 @blp.route("/<task_id>/reopen", methods=["POST"])
@@ -72,17 +58,4 @@ def assign_task(fields, task_id):
 @blp.alt_response(409, description="The task is already open.")
 def reopen_task(fields, task_id):
     """Put a task back in the open pool, unassigned; the reason stays in its history."""
-    now, by = clock.now(), actor()
-
-    def reopen(task):
-        reopened = task_rules.reopen(task, now, by, fields["reason"])
-        return {key: reopened[key] for key in ("status", "assignee", "completed_at", "history")}, []
-
-    return _change(task_id, reopen)
-
-
-def _change(task_id: str, change) -> dict:
-    task = modify(collection(TASKS), {"_id": task_id, "site_id": current_site_id()}, change)
-    if task is None:
-        raise NotFound(f"No task {task_id} at this site.")
-    return task
+    return tasks.reopen_task(store(), request_cause(), task_id, fields["reason"])

@@ -2,27 +2,20 @@
 
 created -> sent -> accepted -> scheduled -> completed; a receiving provider may decline a sent
 or accepted referral (a reason is required, and a re-referral task follows); any referral not
-yet finished may be cancelled. A referral is a plain dict; functions return updated copies.
+yet finished may be cancelled. A referral is a plain dict as the store keeps it; functions return
+updated copies with the events they cause.
 """
 from copy import deepcopy
 from datetime import date, datetime
 
+from services.aftercare.domain.tasks import Subject, follow_on_task, open_task
 from shared.business_days import BusinessCalendar
 from shared.errors import Invalid, StateMachine
-
-LEVELS_OF_CARE = (
-    "outpatient_therapy",
-    "psychiatry",
-    "php",  # partial hospitalization
-    "residential",
-    "mat",  # medication for addiction treatment
-    "peer_support",
-    "primary_care",
-    "other",
-)
+from shared.events.aftercare import referral_created, referral_updated
+from shared.events.codes import LEVELS_OF_CARE
+from shared.events.registry import DomainEvent
 
 STATUSES = ("created", "sent", "accepted", "scheduled", "completed", "declined", "cancelled")
-TERMINAL_STATUSES = frozenset({"completed", "declined", "cancelled"})
 
 MACHINE = StateMachine(
     "referral",
@@ -37,30 +30,37 @@ MACHINE = StateMachine(
 # A reason explains why a referral ended short of completion; anywhere else it would be lost.
 REASON_ALLOWED = frozenset({"declined", "cancelled"})
 
+# The mark a referral carries once its follow-on task of this kind exists: written after the task
+# (a separate document), so a referral without its mark still owes the task.
+TASK_MARKS = {"re_referral": "re_referral_task_id", "referral_follow_up": "referral_follow_up_task_id"}
 
-def new_referral(plan_id: str, level_of_care: str, new_id, now: datetime, provider: str | None = None) -> dict:
-    """A referral in status ``created``; ``provider`` is the receiving organisation, if known."""
+
+def new_referral(plan: dict, level_of_care: str, referral_id: str, now: datetime,
+                 provider: str | None = None) -> tuple[dict, list[DomainEvent]]:
+    """A referral of ``plan`` in status ``created``, with its aftercare.referral.created;
+    ``provider`` is the receiving organisation, if known."""
     if level_of_care not in LEVELS_OF_CARE:
         raise Invalid({"level_of_care": [f"must be one of {', '.join(LEVELS_OF_CARE)}"]})
     _require_aware(now)
-    return {
-        "id": new_id(),
-        "plan_id": plan_id,
+    referral = {
+        "_id": referral_id,
+        "site_id": plan["site_id"],
+        "plan_id": plan["_id"],
+        "enrollment_id": plan["enrollment_id"],
+        "patient_id": plan["patient_id"],
         "level_of_care": level_of_care,
         "provider": provider,
         "status": "created",
         "created_at": now,
         "history": [],
     }
+    return referral, [referral_created(**_payload(referral))]
 
 
-def transition(
-    referral: dict, to: str, now: datetime, actor: str, note: str | None = None, reason: str | None = None
-) -> tuple[dict, dict | None]:
-    """Move a referral to ``to``; returns the updated referral and the follow-on task request,
-    ``{"kind": "re_referral", "source": {...}}`` after a decline, else ``None``.
-
-    The updated referral records the instant it reached each status as ``<status>_at``."""
+def transition(referral: dict, to: str, now: datetime, actor: str, note: str | None = None,
+               reason: str | None = None) -> tuple[dict, list[DomainEvent]]:
+    """Move a referral to ``to``, recording the instant it reached each status as ``<status>_at``,
+    with its aftercare.referral.updated."""
     if to not in STATUSES:
         raise Invalid({"to": [f"must be one of {', '.join(STATUSES)}"]})
     _require_aware(now)
@@ -81,19 +81,19 @@ def transition(
     updated["status"] = to
     updated[f"{to}_at"] = now
     updated["history"].append(entry)
-
-    follow_on = None
     if to == "declined":
         updated["decline_reason"] = reason
-        follow_on = {
-            "kind": "re_referral",
-            "source": {"referral_id": referral["id"], "level_of_care": referral["level_of_care"]},
-        }
-    return updated, follow_on
+    return updated, [referral_updated(**_payload(updated), previous_status=referral["status"])]
+
+
+def owes_re_referral(referral: dict) -> bool:
+    """A declined referral owes a re-referral task until it carries that task's mark."""
+    return referral["status"] == "declined" and not referral.get(TASK_MARKS["re_referral"])
 
 
 def acceptance_deadline(referral: dict, calendar: BusinessCalendar, business_days: int = 5) -> date | None:
-    """The last site business day on which a sent referral is on time; None if never sent."""
+    """The last site business day on which a sent referral is on time; None if never sent.
+    ``sent_at`` is read in the zone it carries: give it in the site's own."""
     sent_at = referral.get("sent_at")
     if sent_at is None:
         return None
@@ -106,6 +106,27 @@ def acceptance_overdue(referral: dict, today: date, calendar: BusinessCalendar, 
     if referral["status"] != "sent":
         return False
     return today > acceptance_deadline(referral, calendar, business_days)
+
+
+def follow_on(referral: dict, kind: str, today: date, calendar: BusinessCalendar, task_id: str,
+              now: datetime) -> tuple[dict, list[DomainEvent]]:
+    """The referral's re-referral or referral follow-up task, with its aftercare.task.created."""
+    task = follow_on_task(kind, today, calendar, task_id, now,
+                          source={"referral_id": referral["_id"], "level_of_care": referral["level_of_care"]})
+    return open_task(Subject.of_referral(referral), task)
+
+
+def mark_task(referral: dict, kind: str, task_id: str) -> tuple[dict, list[DomainEvent]] | None:
+    """The referral's mark that its follow-on task exists; None when it has it already."""
+    if referral.get(TASK_MARKS[kind]) == task_id:
+        return None
+    return {TASK_MARKS[kind]: task_id}, []
+
+
+def _payload(referral: dict) -> dict:
+    return {"referral_id": referral["_id"], "plan_id": referral["plan_id"], "enrollment_id": referral["enrollment_id"],
+            "patient_id": referral["patient_id"], "level_of_care": referral["level_of_care"],
+            "status": referral["status"]}
 
 
 def _require_aware(now: datetime) -> None:

@@ -1,14 +1,19 @@
-"""Case-management tasks: their kinds, their life cycle and the history every move leaves behind.
+"""Case-management tasks: their kinds, their life cycle, the history every move leaves behind and
+the events others hear of.
 
-A task is a plain dict, as the storage layer keeps it:
-``{id, kind, owner_role, due_date, status, assignee, source, created_at, completed_at, history}``.
-The functions here never mutate the task they are given; they return an updated copy.
+A task is a plain dict, as the store keeps it:
+``{_id, site_id, patient_id, enrollment_id, plan_id, kind, owner_role, due_date, status, assignee,
+source, created_at, completed_at, history}``. The functions here never mutate the task they are
+given; they return an updated copy, and a move returns it with the events it causes.
 """
 from copy import deepcopy
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from shared.business_days import BusinessCalendar
 from shared.errors import Invalid, StateMachine
+from shared.events.aftercare import task_completed, task_created
+from shared.events.registry import DomainEvent
 
 # Made by a plan template when an enrollment ends.
 PLAN_TASK_KINDS = (
@@ -28,8 +33,9 @@ EVENT_TASK_KINDS = (
 )
 TASK_KINDS = PLAN_TASK_KINDS + EVENT_TASK_KINDS
 
+# ``cancelled`` belongs to the task contract (lists filter on it) though no command cancels a task yet.
 STATUSES = ("open", "assigned", "completed", "cancelled")
-# Statuses in which a task still asks something of someone (lists, overdue sweeps).
+# Statuses in which a task still asks something of someone.
 ACTIVE_STATUSES = frozenset({"open", "assigned"})
 
 MACHINE = StateMachine(
@@ -66,6 +72,28 @@ FOLLOW_ON_TASKS = {
 
 DUE_RULE_KEYS = ("calendar_days", "business_days")
 
+# Who the history of a fulfilled task names: the service noticed the fact, whoever reported it.
+FULFILLED_BY = "aftercare"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whom a task is about and where it belongs: copied onto the task and into its events."""
+
+    site_id: str
+    patient_id: str
+    enrollment_id: str | None = None
+    # None for a task raised during the program, before any plan exists.
+    plan_id: str | None = None
+
+    @classmethod
+    def of_plan(cls, plan: dict) -> "Subject":
+        return cls(plan["site_id"], plan["patient_id"], plan["enrollment_id"], plan["_id"])
+
+    @classmethod
+    def of_referral(cls, referral: dict) -> "Subject":
+        return cls(referral["site_id"], referral["patient_id"], referral["enrollment_id"], referral["plan_id"])
+
 
 def due_rule_errors(rule) -> list[str]:
     """What is wrong with a due rule such as ``{"business_days": 2}``; empty when it is sound."""
@@ -88,10 +116,9 @@ def due_date(rule: dict, start: date, calendar: BusinessCalendar) -> date:
     return calendar.add_business_days(start, rule["business_days"])
 
 
-def new_task(kind: str, due_date: date, owner_role: str, new_id, now: datetime, source=None) -> dict:
-    """A fresh open task. ``new_id`` is a callable that makes an id; ``source`` says what raised
-    it (e.g. ``{"event_type": ..., "event_id": ...}``) and is stored as given. ``now`` may be
-    None only for plan tasks whose creation the plan itself records."""
+def new_task(kind: str, due_date: date, owner_role: str, task_id: str, now: datetime, source=None) -> dict:
+    """A fresh open task, not yet about anyone (see :func:`open_task`). ``source`` says what
+    raised it (e.g. ``{"event_type": ..., "event_id": ...}``) and is stored as given."""
     errors = {}
     if kind not in TASK_KINDS:
         errors["kind"] = [f"must be one of {', '.join(TASK_KINDS)}"]
@@ -101,10 +128,9 @@ def new_task(kind: str, due_date: date, owner_role: str, new_id, now: datetime, 
         errors["due_date"] = ["must be a date"]
     if errors:
         raise Invalid(errors)
-    if now is not None:
-        _require_aware(now)
+    _require_aware(now)
     return {
-        "id": new_id(),
+        "_id": task_id,
         "kind": kind,
         "owner_role": owner_role,
         "due_date": due_date,
@@ -117,18 +143,25 @@ def new_task(kind: str, due_date: date, owner_role: str, new_id, now: datetime, 
     }
 
 
-def follow_on_task(kind: str, today: date, calendar: BusinessCalendar, new_id, now: datetime, source=None) -> dict:
+def follow_on_task(kind: str, today: date, calendar: BusinessCalendar, task_id: str, now: datetime,
+                   source=None) -> dict:
     """A task raised by an event, with the owner and due date that FOLLOW_ON_TASKS gives its kind."""
     if kind not in FOLLOW_ON_TASKS:
         raise Invalid({"kind": [f"must be one of {', '.join(FOLLOW_ON_TASKS)}"]})
     rule = FOLLOW_ON_TASKS[kind]
-    task = new_task(kind, due_date(rule["due"], today, calendar), rule["owner_role"], new_id, now, source)
+    task = new_task(kind, due_date(rule["due"], today, calendar), rule["owner_role"], task_id, now, source)
     if "content" in rule:
         task["content"] = deepcopy(rule["content"])
     return task
 
 
-def assign(task: dict, assignee: str, now: datetime, actor: str) -> dict:
+def open_task(subject: Subject, task: dict) -> tuple[dict, list[DomainEvent]]:
+    """The task about ``subject``, with the aftercare.task.created its creation causes."""
+    opened = {**task, **asdict(subject)}
+    return opened, [task_created(**_payload(opened))]
+
+
+def assign(task: dict, assignee: str, now: datetime, actor: str) -> tuple[dict, list[DomainEvent]]:
     """Give an open task to one person; ``assignee`` is a staff id, never a name."""
     if not isinstance(assignee, str) or not assignee:
         raise Invalid({"assignee": ["must be a non-empty staff id"]})
@@ -136,34 +169,43 @@ def assign(task: dict, assignee: str, now: datetime, actor: str) -> dict:
     updated["assignee"] = assignee
     # Kept in the entry so the audit shows who held the task, even after it changes hands.
     updated["history"][-1]["assignee"] = assignee
-    return updated
+    return updated, []
 
 
-def complete(task: dict, now: datetime, actor: str, note: str | None = None) -> dict:
+def complete(task: dict, now: datetime, actor: str, note: str | None = None) -> tuple[dict, list[DomainEvent]]:
+    """Complete an active task: the one move other services hear of (aftercare.task.completed)."""
     updated = _move(task, "completed", now, actor, note)
     updated["completed_at"] = now
-    return updated
+    return updated, [task_completed(**_payload(updated))]
 
 
-def cancel(task: dict, now: datetime, actor: str, reason: str) -> dict:
-    """Withdraw a task nobody needs to do any more; the reason is required for the audit."""
-    _require_text("reason", reason)
-    return _move(task, "cancelled", now, actor, reason)
-
-
-def reopen(task: dict, now: datetime, actor: str, reason: str) -> dict:
+def reopen(task: dict, now: datetime, actor: str, reason: str) -> tuple[dict, list[DomainEvent]]:
     """Put a task back in the open pool: a completed or cancelled one, or an assigned one that
     its assignee hands back. Open means unassigned, so the assignee is cleared."""
     _require_text("reason", reason)
     updated = _move(task, "open", now, actor, reason)
     updated["assignee"] = None
     updated["completed_at"] = None
-    return updated
+    return updated, []
 
 
-def is_overdue(task: dict, today: date) -> bool:
-    """Still active after the day it was due (a task is on time all through its due date)."""
-    return task["status"] in ACTIVE_STATUSES and today > task["due_date"]
+def fulfil(task: dict, attachment: dict, now: datetime) -> tuple[dict, list[DomainEvent]] | None:
+    """Something another service reported fulfilled the task (an attended visit, a reconciliation,
+    a referral sent): attach it, and complete the task if it is still active.
+
+    None when that very fact is attached already: re-applying it changes nothing, so a redelivery
+    does not complete again a task that staff reopened on purpose."""
+    if all(task.get(key) == value for key, value in attachment.items()):
+        return None
+    attached = {**task, **attachment}
+    if task["status"] not in ACTIVE_STATUSES:
+        return attached, []
+    return complete(attached, now, FULFILLED_BY)
+
+
+def _payload(task: dict) -> dict:
+    return {"task_id": task["_id"], "patient_id": task["patient_id"], "enrollment_id": task["enrollment_id"],
+            "plan_id": task["plan_id"], "kind": task["kind"], "due_date": task["due_date"]}
 
 
 def _move(task: dict, to: str, now: datetime, actor: str, note: str | None) -> dict:
@@ -185,6 +227,6 @@ def _require_text(field: str, value) -> None:
 
 
 def _require_aware(now: datetime) -> None:
-    # Instants travel as ISO 8601 with an offset; a naive one would be read in the wrong zone.
+    # Instants are stored in UTC; a naive one would be read in the wrong zone.
     if not isinstance(now, datetime) or now.tzinfo is None:
         raise ValueError("now must be a timezone-aware datetime")

@@ -17,14 +17,15 @@ A template collection maps an outcome to its template; ``"*"`` serves every outc
 Site overrides map a program, then an outcome, to a whole template (no merging: what a site
 writes is what its patients get); ``"*"`` stands for any program or any outcome.
 """
+from collections.abc import Callable
 from copy import deepcopy
 from datetime import date, datetime
 
 from services.aftercare.domain.tasks import TASK_KINDS, due_date, due_rule_errors, new_task
 from shared.business_days import BusinessCalendar
 from shared.errors import Invalid
+from shared.events.codes import COMPLETED, OUTCOMES
 
-OUTCOMES = ("completed", "against_advice", "administrative", "transferred", "other")
 ANY = "*"
 
 CRISIS_LINE = "988"
@@ -60,7 +61,7 @@ RE_ENGAGEMENT = {
     ],
 }
 
-DEFAULT_TEMPLATES = {"completed": STEP_DOWN, ANY: RE_ENGAGEMENT}
+DEFAULT_TEMPLATES = {COMPLETED: STEP_DOWN, ANY: RE_ENGAGEMENT}
 
 
 def choose_template(templates: dict, site_overrides: dict | None, program: str, outcome: str) -> dict:
@@ -80,14 +81,15 @@ def choose_template(templates: dict, site_overrides: dict | None, program: str, 
     return deepcopy(template)
 
 
-def build_plan_tasks(
-    template: dict, discharge_date: date, calendar: BusinessCalendar, new_id, now: datetime | None = None
-) -> list[dict]:
-    """The open tasks of a new plan, their due dates counted from the discharge date."""
+def build_plan_tasks(template: dict, discharge_date: date, calendar: BusinessCalendar,
+                     task_id_of: Callable[[str], str], now: datetime) -> list[dict]:
+    """The open tasks of a new plan, their due dates counted from the discharge date; ``task_id_of``
+    gives each task's id from its kind (a plan has one task of each kind)."""
     validate_template(template)
     tasks = []
     for spec in template["tasks"]:
-        task = new_task(spec["kind"], due_date(spec["due"], discharge_date, calendar), spec["owner_role"], new_id, now)
+        due = due_date(spec["due"], discharge_date, calendar)
+        task = new_task(spec["kind"], due, spec["owner_role"], task_id_of(spec["kind"]), now)
         if "content" in spec:
             task["content"] = deepcopy(spec["content"])
         tasks.append(task)

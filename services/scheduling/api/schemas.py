@@ -7,13 +7,19 @@ are reported field by field like the schema's own errors.
 """
 from marshmallow import Schema, fields, validate
 
+from services.scheduling.domain.appointments import APPOINTMENT_STATUSES, ATTENDANCE_OUTCOMES, CANCELLATION_REASONS
 from services.scheduling.domain.attendance import ATTENDANCE_STATUSES
+from services.scheduling.domain.enrollment_schedules import GROUP_PLACEMENTS
+from services.scheduling.domain.follow_up import FOLLOW_UP
 from services.scheduling.domain.groups import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, MODALITIES
+from services.scheduling.domain.schedule import SESSION_KINDS
+from services.scheduling.domain.sessions import CANCELLED, SCHEDULED
 from shared.business_days import WEEKDAYS
 from shared.http.current import current_site
-from shared.http.fields import StoredDate
 
 CODE = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="Must be a code of letters, digits and _.:- (at most 64).")
+SESSION_STATUSES = (SCHEDULED, CANCELLED, *ATTENDANCE_STATUSES)
+MAX_NOTE_LENGTH = 500
 
 
 class SiteInstant(fields.AwareDateTime):
@@ -99,7 +105,7 @@ class SessionAttendee(Schema):
 
 class SessionRoster(Schema):
     group_id = fields.String()
-    date = StoredDate()
+    date = fields.Date()
     starts_at = SiteInstant(allow_none=True)
     ends_at = SiteInstant(allow_none=True)
     attendees = fields.List(fields.Nested(SessionAttendee))
@@ -115,20 +121,20 @@ class AttendanceEntry(Schema):
 
 class Session(Schema):
     id = fields.String()
-    kind = fields.String(metadata={"description": "group, individual_therapy or medication_check_in"})
+    kind = fields.String(metadata={"description": f"One of {', '.join(SESSION_KINDS)}."})
     starts_at = SiteInstant(metadata={"example": "2026-12-01T09:00:00-06:00"})
     ends_at = SiteInstant(metadata={"example": "2026-12-01T12:00:00-06:00"})
     status = fields.String(metadata={"description": "scheduled until attendance is taken, then the attendance status "
                                                     f"({', '.join(ATTENDANCE_STATUSES)}); cancelled after discharge."})
-    local_date = StoredDate(metadata={"description": "The date at the site."})
+    local_date = fields.Date(metadata={"description": "The date at the site."})
     attendance = fields.Nested(AttendanceEntry, allow_none=True)
     attendance_history = fields.List(fields.Nested(AttendanceEntry),
                                      metadata={"description": "Every recording, corrections included, oldest first."})
 
 
 class SessionQuery(Schema):
-    kind = fields.String(validate=validate.OneOf(["group", "individual_therapy", "medication_check_in"]))
-    status = fields.String(validate=validate.OneOf(["scheduled", "cancelled", *ATTENDANCE_STATUSES]))
+    kind = fields.String(validate=validate.OneOf(SESSION_KINDS))
+    status = fields.String(validate=validate.OneOf(SESSION_STATUSES))
 
 
 class AttendanceRecord(Schema):
@@ -153,10 +159,10 @@ class Schedule(Schema):
     program = fields.String()
     group_id = fields.String(allow_none=True)
     group_placement = fields.String(metadata={
-        "description": "enrolled, waitlisted (no group sessions until a seat frees), none, or group_unavailable "
-                       "(unknown or archived group)."})
-    start_date = StoredDate()
-    planned_end_date = StoredDate()
+        "description": f"One of {', '.join(GROUP_PLACEMENTS)}: waitlisted has no group sessions until a seat "
+                       "frees; group_unavailable means an unknown or archived group."})
+    start_date = fields.Date()
+    planned_end_date = fields.Date()
     status = fields.String(metadata={"description": "active or ended"})
     session_count = fields.Integer()
     weekly_hours = fields.List(fields.Nested(WeekHours))
@@ -188,19 +194,20 @@ class AppointmentHistoryEntry(Schema):
     action = fields.String()
     starts_at = SiteInstant()
     status = fields.String()
-    reason = fields.String()
+    reason = fields.String(metadata={"description": "The cancellation's reason code."})
+    note = fields.String(metadata={"description": "The cancellation's note, kept here only: never sent in an event."})
 
 
 class Appointment(Schema):
     id = fields.String(attribute="_id")
     patient_id = fields.String()
     enrollment_id = fields.String(allow_none=True)
-    kind = fields.String(metadata={"example": "aftercare_follow_up"})
+    kind = fields.String(metadata={"example": FOLLOW_UP})
     starts_at = SiteInstant()
     ends_at = SiteInstant()
-    status = fields.String(metadata={"description": "booked, cancelled, attended or no_show"})
+    status = fields.String(metadata={"description": f"One of {', '.join(APPOINTMENT_STATUSES)}."})
     late = fields.Boolean(metadata={"description": "The follow-up falls after the 7-day window."})
-    discharge_date = StoredDate(allow_none=True)
+    discharge_date = fields.Date(allow_none=True)
     history = fields.List(fields.Nested(AppointmentHistoryEntry))
 
 
@@ -208,7 +215,7 @@ class AppointmentQuery(Schema):
     patient_id = fields.String()
     enrollment_id = fields.String()
     kind = fields.String(validate=CODE)
-    status = fields.String(validate=validate.OneOf(["booked", "cancelled", "attended", "no_show"]))
+    status = fields.String(validate=validate.OneOf(APPOINTMENT_STATUSES))
     from_date = fields.Date(data_key="from", metadata={"description": "Starting on or after this date at the site."})
     to_date = fields.Date(data_key="to", metadata={"description": "Starting on or before this date at the site."})
 
@@ -218,9 +225,15 @@ class Reschedule(Schema):
 
 
 class Cancellation(Schema):
-    reason = fields.String(validate=CODE, metadata={"description": "A code, never free text.",
-                                                    "example": "patient_request"})
+    reason = fields.String(validate=validate.OneOf(CANCELLATION_REASONS), metadata={
+        "description": f"Why, as one of {', '.join(CANCELLATION_REASONS)}. The code is what "
+                       "scheduling.appointment.cancelled tells every subscriber.",
+        "example": "patient_request"})
+    note = fields.String(validate=validate.Length(min=1, max=MAX_NOTE_LENGTH), metadata={
+        "description": "Free text about the cancellation, kept in the appointment's history only: it is never "
+                       "sent in an event.",
+        "example": "Asked to call back next week."})
 
 
 class AppointmentAttendance(Schema):
-    status = fields.String(required=True, validate=validate.OneOf(["attended", "no_show"]))
+    status = fields.String(required=True, validate=validate.OneOf(ATTENDANCE_OUTCOMES))

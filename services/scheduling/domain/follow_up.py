@@ -13,6 +13,8 @@ from typing import NamedTuple
 from services.scheduling.domain.schedule import site_zone
 from shared.business_days import BusinessCalendar
 
+# The appointment kind of the aftercare follow-up (CONTRACT.md: ``aftercare_follow_up``).
+FOLLOW_UP = "aftercare_follow_up"
 FOLLOW_UP_WINDOW_DAYS = 7
 FIRST_HOURLY_SLOT = time(9, 0)
 LAST_HOURLY_SLOT = time(16, 0)

@@ -1,15 +1,18 @@
-"""Therapy groups: the modalities a group can have and the validation of a group definition.
+"""Therapy groups: the modalities a group can have, the validation of a group definition, and the
+rules of a group document over its life (creation, edits, archiving, places taken and released).
 
 A valid definition becomes a :class:`GroupSlot`, the part of a group that session generation
 needs (which weekdays, what local time, how long). Errors are collected for every field at once
 and raised as :class:`shared.errors.Invalid`, keyed by the field names of ``POST /groups``.
+Groups emit no events: each function returns the changed fields to write, or None for no change.
 """
 import re
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, datetime, time
 
+from services.scheduling.domain.rosters import Roster, fill_free_seats, join, leave
 from shared.business_days import WEEKDAYS
-from shared.errors import Invalid
+from shared.errors import Conflict, Invalid
 
 MODALITIES = ("group_therapy", "education", "holistic", "family")
 
@@ -83,3 +86,95 @@ def validate_group(
     # Stored in calendar order so that two definitions with the same days compare equal.
     ordered = tuple(day for day in WEEKDAYS if day in weekdays)
     return GroupSlot(weekdays=ordered, start_time=parsed_time, duration_minutes=duration_minutes)
+
+
+# --- the group document ------------------------------------------------------------------------
+
+SLOT_FIELDS = ("modality", "weekdays", "start_time", "duration_minutes", "capacity")
+
+
+def group_slot(group: dict) -> GroupSlot:
+    return GroupSlot(tuple(group["weekdays"]), parse_start_time(group["start_time"]), group["duration_minutes"])
+
+
+def roster_of(group: dict) -> Roster:
+    return Roster(list(group.get("members") or []), list(group.get("waiting_list") or []))
+
+
+def meeting_day(local_date: str) -> date:
+    """A meeting's date as a client names it in a path (YYYY-MM-DD); Invalid otherwise."""
+    try:
+        return date.fromisoformat(local_date)
+    except ValueError:
+        raise Invalid({"local_date": ["Must be a date YYYY-MM-DD."]}) from None
+
+
+def is_archived(group: dict) -> bool:
+    return group.get("archived_at") is not None
+
+
+def _definition(fields: dict) -> dict:
+    """The slot fields as stored: validated together, weekdays in calendar order."""
+    slot = validate_group(**{name: fields[name] for name in SLOT_FIELDS})
+    return {**{name: fields[name] for name in SLOT_FIELDS}, "weekdays": list(slot.weekdays)}
+
+
+def new_group(*, group_id: str, site_id: str, fields: dict, now: datetime) -> dict:
+    """A group as first stored, from the fields of ``POST /groups``; Invalid lists every bad field."""
+    return {
+        "_id": group_id,
+        "site_id": site_id,
+        "name": fields["name"],
+        "program": fields["program"],
+        "facilitator": fields.get("facilitator"),
+        **_definition(fields),
+        "members": [],
+        "waiting_list": [],
+        "archived_at": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def group_edited(group: dict, edits: dict, now: datetime) -> dict:
+    """The changed fields of a group edit. An archived group is not changed (Conflict); a capacity
+    below the seats taken is refused (Invalid); a larger one seats the longest-waiting at once."""
+    if is_archived(group):
+        raise Conflict("The group is archived.")
+    definition = {**group, **edits}
+    roster = roster_of(group)
+    if len(roster.members) > definition["capacity"]:
+        raise Invalid({"capacity": [f"Must be at least the {len(roster.members)} seats already taken."]})
+    seated, _ = fill_free_seats(roster, definition["capacity"])
+    return {**edits, **_definition(definition), "updated_at": now,
+            "members": seated.members, "waiting_list": seated.waiting_list}
+
+
+def group_archived(group: dict, now: datetime) -> dict | None:
+    """Archiving a group nobody attends or waits for (Conflict otherwise); again, nothing changes."""
+    if is_archived(group):
+        return None
+    roster = roster_of(group)
+    if roster.members or roster.waiting_list:
+        raise Conflict(f"{len(roster.members)} patient(s) hold a seat and {len(roster.waiting_list)} wait; "
+                       "archive the group once they have left it.")
+    return {"archived_at": now, "updated_at": now}
+
+
+def place_taken(group: dict, enrollment_id: str, patient_id: str, now: datetime) -> dict | None:
+    """A seat, or a place on the waiting list, for the enrollment; nothing for an archived group or
+    an enrollment that already holds a place (a redelivered admission)."""
+    if is_archived(group):
+        return None
+    roster = join(roster_of(group), group["capacity"], enrollment_id, patient_id, now)
+    if roster == roster_of(group):
+        return None
+    return {"members": roster.members, "waiting_list": roster.waiting_list, "updated_at": now}
+
+
+def place_released(group: dict, enrollment_id: str, now: datetime) -> dict | None:
+    """The enrollment off the group, whoever waited longest seated in the seats that are free."""
+    roster, _ = fill_free_seats(leave(roster_of(group), enrollment_id), group["capacity"])
+    if roster == roster_of(group):
+        return None
+    return {"members": roster.members, "waiting_list": roster.waiting_list, "updated_at": now}

@@ -24,17 +24,11 @@ from services.scheduling.domain.groups import GroupSlot
 from shared.business_days import WEEKDAYS
 from shared.errors import Invalid
 
-SESSION_KINDS = ("group", "individual_therapy", "medication_check_in")
+GROUP, INDIVIDUAL_THERAPY, MEDICATION_CHECK_IN = "group", "individual_therapy", "medication_check_in"
+SESSION_KINDS = (GROUP, INDIVIDUAL_THERAPY, MEDICATION_CHECK_IN)
 
 # ASAM level 2.1, adults (DOMAIN.md); adolescent programs pass 6.0.
 MINIMUM_WEEKLY_HOURS = 9.0
-
-__all__ = [
-    "GroupSlot", "IndividualPlan", "MedCheckPlan", "PlannedSession", "ScheduleChange",
-    "SESSION_KINDS", "MINIMUM_WEEKLY_HOURS", "site_zone", "generate_sessions",
-    "week_start", "weekly_hours", "intensity_warnings", "trim_or_extend",
-]
-
 
 def _is_whole(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
@@ -162,8 +156,8 @@ def generate_sessions(
         weekday = WEEKDAYS[day.weekday()]
         enrollment_week = (day - start_date).days // 7
         if group is not None and weekday in group.weekdays:
-            sessions.append(_session("group", day, group.start_time, group.duration_minutes, zone))
-        for kind, plan in (("individual_therapy", individual), ("medication_check_in", med_check)):
+            sessions.append(_session(GROUP, day, group.start_time, group.duration_minutes, zone))
+        for kind, plan in ((INDIVIDUAL_THERAPY, individual), (MEDICATION_CHECK_IN, med_check)):
             if plan is not None and weekday == plan.weekday and enrollment_week % plan.every_weeks == 0:
                 sessions.append(_session(kind, day, plan.start_time, plan.duration_minutes, zone))
     return sorted(sessions, key=_chronological)
@@ -195,27 +189,15 @@ def weekly_hours(sessions) -> dict[date, float]:
     return {monday: _hours(total) for monday, total in sorted(_weekly_minutes(sessions).items())}
 
 
-def intensity_warnings(
-    sessions,
-    minimum_hours: float = MINIMUM_WEEKLY_HOURS,
-    *,
-    start_date: date | None = None,
-    end_date: date | None = None,
-) -> list[dict]:
+def intensity_warnings(sessions, minimum_hours: float, *, start_date: date, end_date: date) -> list[dict]:
     """Full weeks whose scheduled hours fall below ``minimum_hours``: ``[{week_start, scheduled_hours}]``.
 
     Only whole Monday-to-Sunday weeks inside ``start_date``..``end_date`` are judged: a patient
     who starts on a Thursday cannot have a full week's hours in that first week, and warning
     about it would teach staff to ignore the warning. Weeks inside the range with no session
-    at all are reported with 0.0. Without the dates, the range runs from the Monday of the
-    first session's week to the Sunday of the last one's, so no week counts as partial.
+    at all are reported with 0.0.
     """
     weekly = _weekly_minutes(sessions)
-    if start_date is None or end_date is None:
-        if not weekly:
-            return []
-        start_date = start_date or min(weekly)
-        end_date = end_date or max(weekly) + timedelta(days=6)
     # The first Monday on or after the start date opens the first full week.
     monday = start_date + timedelta(days=(7 - start_date.weekday()) % 7)
     warnings = []

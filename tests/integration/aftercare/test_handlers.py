@@ -4,7 +4,6 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from services.aftercare.follow_through import record_follow_up_cancellation
 from services.aftercare.store import ENROLLMENT_FACTS, PLANS, REFERRALS, TASKS, plan_id_for, plan_task_id
 from tests.conftest import pending_events, service_context
 from tests.integration.aftercare.conftest import (
@@ -287,13 +286,13 @@ def cancellation(appointment_id="appt-1"):
 def test_a_cancelled_follow_up_is_untied_from_the_follow_up_task(context):
     deliver(context, completion())
     deliver(context, booking())
-    record_follow_up_cancellation(cancellation(), context)
+    deliver(context, cancellation())
     assert task_of(context, "follow_up_appointment")["appointment"] is None
     assert plan_of(context)["follow_up"]["due_date"] is None
 
 
 def test_a_cancellation_that_arrives_before_its_booking_still_wins(context):
-    record_follow_up_cancellation(cancellation(), context)
+    deliver(context, cancellation())
     deliver(context, completion())
     deliver(context, booking())
     assert task_of(context, "follow_up_appointment").get("appointment") is None

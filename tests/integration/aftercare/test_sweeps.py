@@ -1,12 +1,22 @@
 """The worker's timed sweeps, run with a given ``today``: overdue follow-ups and referrals waiting too long."""
 from datetime import date, datetime, timezone
 
-from services.aftercare.referrals import move_referral
 from services.aftercare.store import PLANS, REFERRALS, TASKS
-from services.aftercare.sweeps import sweep_overdue_follow_ups, sweep_referrals
-from shared.http.fields import stored_instant
+from services.aftercare.use_cases import sweeps
+from services.aftercare.use_cases.referrals import move_referral
+from shared.cause import Cause
 from tests.conftest import pending_events
 from tests.integration.aftercare.conftest import attendance, booking, completion, deliver
+
+STAFF = Cause("mpls", "corr-test", actor="tester")
+
+
+def sweep_overdue_follow_ups(context, today):
+    return sweeps.sweep_overdue_follow_ups(context.store, context.sites, "aftercare", today=today)
+
+
+def sweep_referrals(context, today):
+    return sweeps.sweep_referrals(context.store, context.sites, "aftercare", today=today)
 
 
 def overdue_events(context):
@@ -71,15 +81,13 @@ def test_a_sweep_interrupted_before_flagging_the_plan_finishes_on_the_next_run(c
 
 def _sent_referral(context, sites):
     deliver(context, completion())
-    referral = context.db[REFERRALS].find_one({})
-    events = lambda event_type, payload: context.event(event_type, payload, site_id="mpls", correlation_id="corr-test")
-    move_referral(context, sites.get("mpls"), referral["_id"], "sent", "tester", events)
-    return context.db[REFERRALS].find_one({})
+    referral = context.store.referrals.find_one({})
+    return move_referral(context.store, STAFF, sites.get("mpls"), referral["_id"], "sent")
 
 
 def test_a_referral_not_accepted_within_five_business_days_raises_a_referral_follow_up(context, sites):
     referral = _sent_referral(context, sites)
-    sent_day = stored_instant(referral["sent_at"]).astimezone(sites.get("mpls").zone).date()
+    sent_day = referral["sent_at"].astimezone(sites.get("mpls").zone).date()
     deadline = sites.get("mpls").calendar.add_business_days(sent_day, 5)
     assert sweep_referrals(context, today=deadline) == 0
     assert sweep_referrals(context, today=date.fromordinal(deadline.toordinal() + 1)) == 1
@@ -96,8 +104,7 @@ def test_a_late_referral_raises_its_follow_up_once(context, sites):
 
 def test_a_decline_whose_re_referral_task_a_crash_lost_gets_it_from_the_sweep(context, sites):
     referral = _sent_referral(context, sites)
-    events = lambda event_type, payload: context.event(event_type, payload, site_id="mpls", correlation_id="corr-test")
-    move_referral(context, sites.get("mpls"), referral["_id"], "declined", "tester", events, reason="no capacity")
+    move_referral(context.store, STAFF, sites.get("mpls"), referral["_id"], "declined", reason="no capacity")
     context.db[TASKS].delete_one({"kind": "re_referral"})
     context.db[REFERRALS].update_one({"_id": referral["_id"]}, {"$set": {"re_referral_task_id": None}})
     assert sweep_referrals(context, today=date(2027, 3, 1)) == 1

@@ -80,3 +80,26 @@ def test_appointments_are_filtered_by_dates_at_the_site(scheduling, context):
                                 headers=CLINICIAN).json
     the_day_after = scheduling.get("/v1/appointments", query_string={"from": "2027-01-19"}, headers=CLINICIAN).json
     assert (len(on_the_day), len(the_day_after)) == (1, 0)
+
+
+def test_a_cancellation_reason_outside_the_codes_is_a_422_on_the_field(scheduling, context):
+    appointment = booked_follow_up(scheduling, context)
+    answer = post(scheduling, appointment, "cancel", {"reason": "she moved to Duluth"})
+    assert (answer.status_code, list(answer.json["errors"])) == (422, ["reason"])
+    assert pending_events(context, APPOINTMENTS, "scheduling.appointment.cancelled") == []
+
+
+def test_a_cancellation_note_stays_in_the_history_and_out_of_the_event(scheduling, context):
+    appointment = booked_follow_up(scheduling, context)
+    note = "Moved to Duluth; will call the clinic there."
+    answer = post(scheduling, appointment, "cancel", {"reason": "other", "note": note})
+    [cancelled] = pending_events(context, APPOINTMENTS, "scheduling.appointment.cancelled")
+    assert (answer.status_code, answer.json["history"][-1]["note"]) == (200, note)
+    assert (cancelled["payload"]["reason"], note in str(cancelled)) == ("other", False)
+
+
+def test_the_openapi_document_enumerates_the_cancellation_reasons(scheduling):
+    cancellation = scheduling.get("/openapi.json").json["components"]["schemas"]["Cancellation"]["properties"]
+    assert cancellation["reason"]["enum"] == ["patient_request", "provider_unavailable", "rescheduled", "discharged",
+                                              "other"]
+    assert "never sent in an event" in cancellation["note"]["description"]

@@ -3,8 +3,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.scheduling.schedules import ScheduleNotReady
 from services.scheduling.store import APPOINTMENTS, GROUPS, SCHEDULES
+from services.scheduling.use_cases.schedules import ScheduleNotReady
 from tests.conftest import pending_events
 from tests.integration.scheduling.conftest import (
     EIGHT_WEEKS_LATER,

@@ -4,15 +4,18 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from services.aftercare.domain.referrals import (
-    LEVELS_OF_CARE,
     STATUSES,
     acceptance_deadline,
     acceptance_overdue,
+    follow_on,
+    mark_task,
     new_referral,
+    owes_re_referral,
     transition,
 )
 from shared.business_days import BusinessCalendar
 from shared.errors import IllegalTransition, Invalid
+from shared.events.codes import LEVELS_OF_CARE
 
 CENTRAL = timezone(timedelta(hours=-5))
 NOW = datetime(2025, 5, 19, 10, 0, tzinfo=CENTRAL)  # a Monday
@@ -20,8 +23,11 @@ LATER = NOW + timedelta(hours=3)
 WEEKDAYS_ONLY = BusinessCalendar()
 
 
+PLAN = {"_id": "plan-1", "site_id": "mpls", "enrollment_id": "enr-1", "patient_id": "pat-1"}
+
+
 def referral_in(status, **fields):
-    referral = new_referral("plan-1", "outpatient_therapy", lambda: "ref-1", NOW)
+    referral, _ = new_referral(PLAN, "outpatient_therapy", "ref-1", NOW)
     return {**referral, "status": status, **fields}
 
 
@@ -55,14 +61,18 @@ def move(current, to):
 
 @pytest.mark.parametrize("level", LEVELS_OF_CARE)
 def test_a_referral_can_go_to_every_level_of_care(level):
-    assert new_referral("plan-1", level, lambda: "ref-1", NOW)["level_of_care"] == level
+    referral, _ = new_referral(PLAN, level, "ref-1", NOW)
+    assert referral["level_of_care"] == level
 
 
 def test_a_new_referral_starts_created_with_no_history():
-    referral = new_referral("plan-1", "psychiatry", lambda: "ref-1", NOW, provider="prov-3")
+    referral, _ = new_referral(PLAN, "psychiatry", "ref-1", NOW, provider="prov-3")
     assert referral == {
-        "id": "ref-1",
+        "_id": "ref-1",
+        "site_id": "mpls",
         "plan_id": "plan-1",
+        "enrollment_id": "enr-1",
+        "patient_id": "pat-1",
         "level_of_care": "psychiatry",
         "provider": "prov-3",
         "status": "created",
@@ -73,8 +83,15 @@ def test_a_new_referral_starts_created_with_no_history():
 
 def test_a_referral_to_an_unknown_level_of_care_is_refused():
     with pytest.raises(Invalid) as refused:
-        new_referral("plan-1", "spa", lambda: "ref-1", NOW)
+        new_referral(PLAN, "spa", "ref-1", NOW)
     assert list(refused.value.errors) == ["level_of_care"]
+
+
+def test_a_new_referral_is_announced_with_the_plans_ids():
+    _, [event] = new_referral(PLAN, "psychiatry", "ref-1", NOW)
+    assert (event.event_type, event.payload) == ("aftercare.referral.created", {
+        "referral_id": "ref-1", "plan_id": "plan-1", "enrollment_id": "enr-1", "patient_id": "pat-1",
+        "level_of_care": "psychiatry", "status": "created"})
 
 
 # --- moves -------------------------------------------------------------------------------
@@ -103,6 +120,13 @@ def test_every_move_leaves_a_history_entry_of_who_moved_it_when_and_from_where(c
     updated, _ = move(current, to)
     entry = updated["history"][-1]
     assert (entry["at"], entry["by"], entry["from"], entry["to"]) == (LATER, "staff-1", current, to)
+
+
+@pytest.mark.parametrize(("current", "to"), LEGAL)
+def test_every_move_is_announced_with_the_status_it_left(current, to):
+    _, [event] = move(current, to)
+    assert (event.event_type, event.payload["status"], event.payload["previous_status"]) == (
+        "aftercare.referral.updated", to, current)
 
 
 def test_the_whole_happy_path_leaves_four_history_entries():
@@ -162,14 +186,31 @@ def test_declining_keeps_the_reason_in_the_history():
 
 @pytest.mark.parametrize("current", ["sent", "accepted"])
 def test_declining_asks_for_a_re_referral_task(current):
-    _, follow_on = transition(referral_in(current), "declined", LATER, "staff-1", reason="waitlist closed")
-    assert follow_on == {"kind": "re_referral", "source": {"referral_id": "ref-1", "level_of_care": "outpatient_therapy"}}
+    declined, _ = transition(referral_in(current), "declined", LATER, "staff-1", reason="waitlist closed")
+    assert owes_re_referral(declined) is True
 
 
 @pytest.mark.parametrize(("current", "to"), [pair for pair in LEGAL if pair[1] != "declined"])
 def test_no_other_move_asks_for_a_follow_on_task(current, to):
-    _, follow_on = move(current, to)
-    assert follow_on is None
+    moved, _ = move(current, to)
+    assert owes_re_referral(moved) is False
+
+
+def test_a_declined_referral_marked_with_its_re_referral_task_owes_none_any_more():
+    declined, _ = transition(referral_in("sent"), "declined", LATER, "staff-1", reason="waitlist closed")
+    changes, events = mark_task(declined, "re_referral", "task-9")
+    assert (owes_re_referral({**declined, **changes}), events) == (False, [])
+
+
+def test_marking_the_same_task_twice_changes_nothing():
+    assert mark_task(referral_in("declined", re_referral_task_id="task-9"), "re_referral", "task-9") is None
+
+
+def test_the_re_referral_task_names_the_referral_it_replaces_and_whom_it_is_about():
+    task, [event] = follow_on(referral_in("declined"), "re_referral", date(2025, 5, 23), WEEKDAYS_ONLY, "task-9", LATER)
+    assert (task["_id"], task["plan_id"], task["patient_id"], task["due_date"]) == ("task-9", "plan-1", "pat-1", date(2025, 5, 27))
+    assert task["source"] == {"referral_id": "ref-1", "level_of_care": "outpatient_therapy"}
+    assert event.event_type == "aftercare.task.created"
 
 
 def test_cancelling_may_give_a_reason():

@@ -1,7 +1,6 @@
 """Plan templates: which tasks a discharge starts and when each falls due, worked out by hand."""
 import json
 from datetime import date, datetime, timezone
-from itertools import count
 
 import pytest
 
@@ -21,14 +20,14 @@ MEMORIAL_DAY_CLOSED = BusinessCalendar(holidays=frozenset({date(2025, 5, 26)}))
 NOW = datetime(2025, 5, 23, 15, 0, tzinfo=timezone.utc)
 
 
-def ids():
-    numbers = count(1)
-    return lambda: f"task-{next(numbers)}"
+def ids(kind):
+    """Each task's id from its kind, as the plan's derived ids are made."""
+    return f"task-{kind}"
 
 
 def plan_for(outcome, discharge_date=FRIDAY, calendar=WEEKDAYS_ONLY, overrides=None, program="adult_iop"):
     template = choose_template(DEFAULT_TEMPLATES, overrides, program, outcome)
-    return build_plan_tasks(template, discharge_date, calendar, ids(), NOW)
+    return build_plan_tasks(template, discharge_date, calendar, ids, NOW)
 
 
 def due_by_kind(tasks):
@@ -89,7 +88,8 @@ def test_each_step_down_task_goes_to_the_role_that_does_it():
 def test_plan_tasks_start_open_unassigned_with_no_history_and_their_own_ids():
     tasks = plan_for("completed")
     assert [(t["status"], t["assignee"], t["history"]) for t in tasks] == [("open", None, [])] * 4
-    assert len({t["id"] for t in tasks}) == 4
+    assert {t["_id"] for t in tasks} == {"task-follow_up_appointment", "task-step_down_referral",
+                                         "task-relapse_prevention_plan", "task-medication_handoff"}
 
 
 def test_plan_tasks_record_when_they_were_created():
@@ -110,7 +110,7 @@ def test_the_relapse_prevention_plan_names_the_988_crisis_line():
 
 def test_editing_a_task_content_leaves_the_template_untouched():
     template = choose_template(DEFAULT_TEMPLATES, None, "adult_iop", "completed")
-    tasks = build_plan_tasks(template, FRIDAY, WEEKDAYS_ONLY, ids(), NOW)
+    tasks = build_plan_tasks(template, FRIDAY, WEEKDAYS_ONLY, ids, NOW)
     tasks[2]["content"]["sections"][0]["items"].append("skipping meals")
     assert template["tasks"][2]["content"]["sections"][0]["items"] == []
 
@@ -205,7 +205,7 @@ def test_the_default_templates_are_plain_json():
 
 def test_a_template_with_an_unknown_task_kind_builds_nothing():
     with pytest.raises(Invalid) as refused:
-        build_plan_tasks(one_task("bad", kind="yoga"), FRIDAY, WEEKDAYS_ONLY, ids())
+        build_plan_tasks(one_task("bad", kind="yoga"), FRIDAY, WEEKDAYS_ONLY, ids, NOW)
     assert list(refused.value.errors) == ["tasks[0].kind"]
 
 

@@ -9,7 +9,6 @@ from services.scheduling.domain.attendance import (
     check_status,
     current_streak,
     escalation_due,
-    unexcused_streak,
 )
 from services.scheduling.domain.groups import GroupSlot
 from services.scheduling.domain.schedule import generate_sessions
@@ -54,24 +53,29 @@ def test_attended_hours_are_grouped_by_local_week():
     assert attended_hours_by_week(records) == {MONDAY: 9.0, MONDAY + timedelta(weeks=1): 9.0}
 
 
+def absences_in_a_row(*statuses) -> int:
+    streak = current_streak(history(*statuses))
+    return streak.absences if streak else 0
+
+
 def test_trailing_absences_make_the_streak():
-    assert unexcused_streak(["present", "absent", "absent"]) == 2
+    assert absences_in_a_row("present", "absent", "absent") == 2
 
 
 def test_an_excused_session_neither_counts_nor_breaks_the_streak():
-    assert unexcused_streak(["absent", "excused", "absent"]) == 2
+    assert absences_in_a_row("absent", "excused", "absent") == 2
 
 
 def test_a_present_session_breaks_the_streak():
-    assert unexcused_streak(["absent", "absent", "present"]) == 0
+    assert absences_in_a_row("absent", "absent", "present") == 0
 
 
 def test_a_late_arrival_breaks_the_streak():
-    assert unexcused_streak(["absent", "late", "absent"]) == 1
+    assert absences_in_a_row("absent", "late", "absent") == 1
 
 
 def test_an_empty_history_has_no_streak():
-    assert unexcused_streak([]) == 0
+    assert current_streak([]) is None
 
 
 def test_the_current_streak_is_named_by_its_first_unexcused_absence():
@@ -80,36 +84,36 @@ def test_the_current_streak_is_named_by_its_first_unexcused_absence():
 
 
 def test_two_consecutive_unexcused_absences_are_due_for_escalation():
-    assert escalation_due(history("present", "absent", "absent")) == "s2"
+    assert escalation_due(history("present", "absent", "absent"), threshold=2) == "s2"
 
 
 def test_a_single_absence_is_not_due():
-    assert escalation_due(history("present", "absent")) is None
+    assert escalation_due(history("present", "absent"), threshold=2) is None
 
 
 def test_absences_separated_by_attendance_are_not_due():
-    assert escalation_due(history("absent", "present", "absent")) is None
+    assert escalation_due(history("absent", "present", "absent"), threshold=2) is None
 
 
 def test_an_escalated_streak_is_not_escalated_again_on_a_third_absence():
-    assert escalation_due(history("absent", "absent", "absent"), already_escalated={"s1"}) is None
+    assert escalation_due(history("absent", "absent", "absent"), threshold=2, already_escalated={"s1"}) is None
 
 
 def test_an_excused_session_recorded_after_escalation_escalates_nothing_new():
-    assert escalation_due(history("absent", "absent", "excused"), already_escalated={"s1"}) is None
+    assert escalation_due(history("absent", "absent", "excused"), threshold=2, already_escalated={"s1"}) is None
 
 
 def test_a_new_streak_after_attendance_escalates_again():
     statuses = history("absent", "absent", "present", "absent", "absent")
-    assert escalation_due(statuses, already_escalated={"s1"}) == "s4"
+    assert escalation_due(statuses, threshold=2, already_escalated={"s1"}) == "s4"
 
 
 def test_absences_around_an_excused_session_are_consecutive():
-    assert escalation_due(history("absent", "excused", "absent")) == "s1"
+    assert escalation_due(history("absent", "excused", "absent"), threshold=2) == "s1"
 
 
 def test_excused_sessions_alone_are_never_due():
-    assert escalation_due(history("excused", "excused", "excused")) is None
+    assert escalation_due(history("excused", "excused", "excused"), threshold=2) is None
 
 
 def test_a_site_threshold_of_three_is_not_reached_by_two_absences():

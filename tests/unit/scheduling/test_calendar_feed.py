@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from icalendar import Calendar
 
-from services.scheduling.domain.calendar_feed import render_ics, summary_for
+from services.scheduling.domain.calendar_feed import feed_status, group_meeting_items, render_ics, summary_for
 
 STAMP = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 START = datetime(2026, 3, 9, 14, 0, tzinfo=UTC)
@@ -89,3 +89,27 @@ def test_a_naive_start_is_refused():
 def test_kinds_have_generic_summaries():
     assert [summary_for(k) for k in ("group", "individual_therapy", "medication_check_in")] == [
         "Group therapy", "Individual therapy", "Medication check-in"]
+
+
+@pytest.mark.parametrize("stored", ["scheduled", "present", "absent", "excused", "late", "booked", "attended",
+                                    "no_show"])
+def test_a_session_or_appointment_that_is_not_cancelled_is_scheduled_in_the_feed(stored):
+    assert feed_status(stored) == "scheduled"
+
+
+def test_a_cancelled_session_or_appointment_is_cancelled_in_the_feed():
+    assert feed_status("cancelled") == "cancelled"
+
+
+GROUP = {"_id": "g1", "weekdays": ["mon"], "start_time": "09:00", "duration_minutes": 60, "archived_at": None}
+
+
+def test_a_groups_feed_reaches_four_weeks_back_and_thirteen_ahead():
+    today = datetime(2026, 3, 11).date()  # a Wednesday
+    items = group_meeting_items(GROUP, today, "America/Chicago")
+    assert (len(items), items[0]["starts_at"].date(), items[-1]["starts_at"].date()) == (
+        17, datetime(2026, 2, 16).date(), datetime(2026, 6, 8).date())
+
+
+def test_an_archived_groups_feed_is_empty():
+    assert group_meeting_items({**GROUP, "archived_at": STAMP}, STAMP.date(), "America/Chicago") == []

@@ -19,6 +19,11 @@ def schedule(group, start=MONDAY, days=28, individual=None, med_check=None):
     return generate_sessions(start, start + timedelta(days=days - 1), CHICAGO, group, individual, med_check)
 
 
+def warnings_over(sessions, days, minimum_hours=9.0, start=MONDAY):
+    """The intensity warnings of an enrollment from ``start`` lasting ``days`` days."""
+    return intensity_warnings(sessions, minimum_hours, start_date=start, end_date=start + timedelta(days=days - 1))
+
+
 def test_week_start_is_the_monday_of_the_iso_week():
     assert week_start(date(2026, 2, 8)) == MONDAY  # a Sunday
 
@@ -43,42 +48,36 @@ def test_no_sessions_mean_no_weekly_hours():
 
 def test_a_week_below_nine_hours_is_a_warning():
     sessions = schedule(TWO_MORNINGS, days=7)
-    assert intensity_warnings(sessions) == [{"week_start": MONDAY, "scheduled_hours": 6.0}]
+    assert warnings_over(sessions, days=7) == [{"week_start": MONDAY, "scheduled_hours": 6.0}]
 
 
 def test_a_week_of_exactly_nine_hours_is_no_warning():
-    assert intensity_warnings(schedule(THREE_MORNINGS)) == []
+    assert warnings_over(schedule(THREE_MORNINGS), days=28) == []
 
 
 def test_a_lower_minimum_can_be_given_for_adolescent_programs():
-    assert intensity_warnings(schedule(TWO_MORNINGS), minimum_hours=6.0) == []
+    assert warnings_over(schedule(TWO_MORNINGS), days=28, minimum_hours=6.0) == []
 
 
 def test_partial_first_and_last_weeks_are_not_judged():
     thursday, next_next_tuesday = date(2026, 2, 5), date(2026, 2, 17)
     sessions = generate_sessions(thursday, next_next_tuesday, CHICAGO, THREE_MORNINGS, None, None)
-    warnings = intensity_warnings(sessions, start_date=thursday, end_date=next_next_tuesday)
+    warnings = intensity_warnings(sessions, 9.0, start_date=thursday, end_date=next_next_tuesday)
     assert warnings == []  # the only full week (Feb 9-15) has 9 hours
 
 
 def test_a_full_week_inside_the_dates_is_judged_even_when_the_first_week_is_partial():
     thursday, end = date(2026, 2, 5), date(2026, 2, 22)
     sessions = generate_sessions(thursday, end, CHICAGO, TWO_MORNINGS, None, None)
-    warnings = intensity_warnings(sessions, start_date=thursday, end_date=end)
+    warnings = intensity_warnings(sessions, 9.0, start_date=thursday, end_date=end)
     assert [w["week_start"] for w in warnings] == [date(2026, 2, 9), date(2026, 2, 16)]
 
 
 def test_a_full_week_without_any_session_is_reported_with_zero_hours():
     sessions = [s for s in schedule(THREE_MORNINGS, days=21) if week_start(s.local_date) != date(2026, 2, 9)]
-    warnings = intensity_warnings(sessions, start_date=MONDAY, end_date=date(2026, 2, 22))
+    warnings = intensity_warnings(sessions, 9.0, start_date=MONDAY, end_date=date(2026, 2, 22))
     assert warnings == [{"week_start": date(2026, 2, 9), "scheduled_hours": 0.0}]
 
 
-def test_without_dates_every_week_from_the_first_to_the_last_session_is_judged():
-    thursday = date(2026, 2, 5)
-    sessions = generate_sessions(thursday, thursday, CHICAGO, TWO_MORNINGS, None, None)
-    assert intensity_warnings(sessions) == [{"week_start": MONDAY, "scheduled_hours": 3.0}]
-
-
-def test_no_sessions_and_no_dates_give_no_warning():
-    assert intensity_warnings([]) == []
+def test_a_range_shorter_than_a_full_week_is_not_judged():
+    assert warnings_over([], days=6) == []

@@ -1,8 +1,8 @@
 """A mistake in a service's own site settings stops its processes at start, with the site named."""
 import pytest
 
-from services.aftercare.site_settings import check_site_settings as check_aftercare
-from services.scheduling.site_settings import check_site_settings as check_scheduling
+from services.aftercare.domain.site_settings import check_site_settings as check_aftercare
+from services.scheduling.domain.site_settings import check_site_settings as check_scheduling
 from shared.sites import Site, Sites, SitesFileError
 
 

@@ -1,4 +1,5 @@
-"""Scheduling's settings in the sites file, checked when a process starts."""
+"""Scheduling's settings in the sites file, checked when a process starts (a mistake stops it
+with the site named, instead of failing each admission that needs the setting)."""
 from services.scheduling.domain.program_plans import program_plan
 from shared.sites import Sites, SitesFileError
 

@@ -1,0 +1,62 @@
+"""Making the aftercare plan when a discharge arrives (the heart of the completion fan-out), and
+reading a plan with everything that hangs off it.
+
+The plan, each of its tasks and its step-down referral are separate documents, each inserted with
+its own events under an id derived from its natural key. A crash halfway leaves some of them
+written; the redelivered event recomputes the same ids, skips what exists and writes the rest.
+"""
+import logging
+from functools import partial
+
+from services.aftercare.domain.follow_up import follow_up_status
+from services.aftercare.domain.plans import plan_for_discharge
+from services.aftercare.domain.site_settings import site_templates
+from services.aftercare.domain.templates import DEFAULT_TEMPLATES, choose_template
+from services.aftercare.store import AftercareStore, plan_id_for, plan_task_id, step_down_referral_id
+from services.aftercare.use_cases.follow_up import apply_enrollment_facts
+from services.aftercare.use_cases.referrals import traced
+from shared import clock
+from shared.cause import Cause
+from shared.events import Event
+from shared.sites import Site
+
+log = logging.getLogger(__name__)
+
+
+def create_plan_on_discharge(store: AftercareStore, cause: Cause, site: Site, ended: Event) -> dict:
+    """Exactly one plan per enrollment (intake.enrollment.completed or .discharged), with its tasks
+    and step-down referral, then whatever facts arrived before it; resumable. Returns the plan."""
+    discharge = ended.payload
+    plan_id = plan_id_for(site.id, discharge["enrollment_id"])
+    template = choose_template(DEFAULT_TEMPLATES, site_templates(site), discharge["program"], discharge["outcome"])
+    made = plan_for_discharge(discharge, site_id=site.id, plan_id=plan_id, template=template, calendar=site.calendar,
+                              task_id_of=partial(plan_task_id, plan_id), referral_id=step_down_referral_id(plan_id),
+                              now=clock.now())
+    plan, events = made.plan
+    # Events the sweeps raise later for this plan follow the discharge's correlation.
+    plan = {**traced(plan, cause), "caused_by": ended.event_id}
+    if store.plans.insert_once(plan, events, cause):
+        log.info("plan %s created from template %s", plan_id, template["name"])
+    else:
+        plan = store.plans.find_one({"_id": plan_id, "site_id": site.id})
+    # Whether or not the plan was new, its tasks and referral may still be missing: fill the gaps.
+    for task, events in made.tasks:
+        store.tasks.insert_once(task, events, cause)
+    if made.referral:
+        referral, events = made.referral
+        store.referrals.insert_once(traced(referral, cause), events, cause)
+    apply_enrollment_facts(store, cause, site, discharge["enrollment_id"])
+    return plan
+
+
+def plan_with_its_parts(store: AftercareStore, site: Site, plan: dict) -> dict:
+    """The plan with its tasks and referrals (kept in their own collections) and its follow-up
+    windows as of the site's today (``within_7``/``within_30``)."""
+    selector = {"site_id": plan["site_id"], "plan_id": plan["_id"]}
+    follow_up = plan["follow_up"]
+    return {
+        **plan,
+        "follow_up": {**follow_up, **follow_up_status(plan["discharge_date"], follow_up["visits"], site.today())},
+        "tasks": store.tasks.find(selector, sort=[("due_date", 1), ("kind", 1)]),
+        "referrals": store.referrals.find(selector, sort=[("created_at", 1), ("_id", 1)]),
+    }

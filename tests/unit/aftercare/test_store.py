@@ -1,0 +1,101 @@
+"""Aftercare's store gives back every instant, date and boolean it was given, as such, whatever form
+the database returns them in: each collection's codec declares every such path."""
+import re
+from datetime import date, datetime, timezone
+
+from services.aftercare.store import AftercareStore
+from services.aftercare.use_cases import follow_up, referrals, sweeps, tasks
+from shared.store import BOOKKEEPING
+from tests.unit.aftercare.support import (
+    arrival,
+    attendance,
+    booking,
+    cancellation,
+    cause_of,
+    discharge,
+    plan_task,
+    reconciliation,
+)
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def every_kind_of_document(context, store, site, staff):
+    """Every document aftercare writes, each with every optional part it may carry."""
+    admitted = arrival("intake.enrollment.admitted", {
+        "enrollment_id": "enr-1", "patient_id": "pat-1", "program": "mh-adult", "start_date": date(2026, 9, 1),
+        "planned_weeks": 8, "planned_end_date": date(2026, 10, 27)})
+    for event, record in ((admitted, follow_up.record_admission), (booking("appt-0"), follow_up.record_follow_up_booking),
+                          (cancellation("appt-0"), follow_up.record_follow_up_cancellation)):
+        record(store, cause_of(event), site, event)
+    plan = discharge(store, site)
+    booked = booking(late=True)
+    follow_up.record_follow_up_booking(store, cause_of(booked), site, booked)
+    sweeps.sweep_overdue_follow_ups(store, context.sites, "aftercare", today=date(2026, 10, 30))
+    for event, record in ((attendance(), follow_up.record_follow_up_visit),
+                          (reconciliation(), follow_up.record_reconciliation)):
+        record(store, cause_of(event), site, event)
+    relapse = plan_task(store, "relapse_prevention_plan")["_id"]
+    tasks.assign_task(store, staff, relapse, "staff:cm-17")
+    tasks.complete_task(store, staff, relapse, note="written with the patient")
+    [step_down] = store.referrals.find({})
+    referrals.move_referral(store, staff, site, step_down["_id"], "sent")
+    referrals.move_referral(store, staff, site, step_down["_id"], "declined", reason="no capacity")
+    added = referrals.add_referral(store, staff, plan["_id"], "psychiatry", None)
+    referrals.move_referral(store, staff, site, added["_id"], "sent")
+    sweeps.sweep_referrals(store, context.sites, "aftercare", today=date(2027, 3, 1))
+
+
+def as_the_stand_in_returns(value):
+    """A value as the embedded stand-in reads back what a ``$set`` wrote: naive ISO strings, 1/0."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
+    if isinstance(value, dict):
+        return {key: as_the_stand_in_returns(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_the_stand_in_returns(item) for item in value]
+    return value
+
+
+def without_bookkeeping(document):
+    return {key: value for key, value in document.items() if key not in BOOKKEEPING}
+
+
+def typed(value):
+    """Each leaf with its type, so that 1 does not pass for True (they compare equal in Python)."""
+    if isinstance(value, dict):
+        return {key: typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [typed(item) for item in value]
+    return type(value).__name__, value
+
+
+def strings_like_days(value, path=""):
+    """Paths whose value still reads as a day's string: a date the codec does not declare."""
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in strings_like_days(item, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [found for item in value for found in strings_like_days(item, f"{path}.*")]
+    return [path] if isinstance(value, str) and ISO_DAY.match(value) else []
+
+
+def test_every_instant_date_and_boolean_reads_back_as_such_whatever_the_database_returns(context, store, site,
+                                                                                          staff):
+    every_kind_of_document(context, store, site, staff)
+    for name in AftercareStore.COLLECTIONS:
+        documents = getattr(store, name)
+        as_written = [typed(without_bookkeeping(document)) for document in documents.find({}, sort=[("_id", 1)])]
+        assert as_written, name
+        for raw in store.db[name].find({}):
+            store.db[name].replace_one({"_id": raw["_id"]}, as_the_stand_in_returns(raw))
+        as_read = [typed(without_bookkeeping(document)) for document in documents.find({}, sort=[("_id", 1)])]
+        assert as_read == as_written, name
+
+
+def test_no_stored_day_is_left_a_string(context, store, site, staff):
+    every_kind_of_document(context, store, site, staff)
+    for name in AftercareStore.COLLECTIONS:
+        for document in getattr(store, name).find({}):
+            assert strings_like_days(without_bookkeeping(document)) == [], name
