@@ -25,21 +25,18 @@ class ServiceContext:
     def __init__(
         self,
         service: str,
-        store: type[Store] | None = None,
+        store: type[Store],
         handlers: dict[str, Handler] | None = None,
         sweeps: Callable[["ServiceContext"], list] | None = None,
         check_sites: Callable[[Sites], None] | None = None,
         settings: Settings | None = None,
         sites: Sites | None = None,
         db: Database | None = None,
-        indexes: dict | None = None,  # TRANSITIONAL: removed once every service has its Store
     ):
         """``check_sites`` validates the service's own settings in the sites file (plan templates,
         program cadences), so that a mistake stops the process at start, with its reason, instead
         of failing each event that needs the setting. ``db`` is given by tests (an in-memory one)."""
         self.service = service
-        if store is None:
-            store = type(f"{service}Store", (Store,), {"INDEXES": indexes or {}})
         self.store_class = store
         self.handlers = dict(handlers or {})
         self.sweeps = sweeps or (lambda context: [])
@@ -72,17 +69,3 @@ class ServiceContext:
 
     def site(self, site_id: str) -> Site:
         return self.sites.get(site_id)
-
-    # TRANSITIONAL: the old ways to make an envelope, removed once every service uses Cause.
-    def event(self, event_type, payload, *, site_id, correlation_id, causation_id=None, version=1):
-        from shared.cause import Cause
-        from shared.events.registry import builder_for
-        return Cause(site_id, correlation_id, causation_id).envelope(builder_for(event_type, version)(**payload))
-
-    def event_caused_by(self, cause, event_type, payload, version=1):
-        return self.event(event_type, payload, site_id=cause.site_id, correlation_id=cause.correlation_id,
-                          causation_id=cause.event_id, version=version)
-
-    @property
-    def indexes(self):
-        return self.store_class.INDEXES

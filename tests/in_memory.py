@@ -4,7 +4,9 @@ mongomock implements pymongo's collection API in memory (unique indexes, update 
 DuplicateKeyError), so a service's ``Store`` runs on it unchanged: the style of cosmicpython's
 FakeUnitOfWork without writing a second store by hand.
 """
+import re
 import uuid
+from datetime import datetime, timezone
 
 import mongomock
 
@@ -23,3 +25,41 @@ def in_memory_context(service: str):
     from system.services import bootstrap
 
     return bootstrap(service, settings=load_settings({}), sites=SITES, db=in_memory_db())
+
+
+# -- what the embedded stand-in does to values, for the codec tests of every service's store --------
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def as_the_stand_in_returns(value):
+    """A stored value as the stand-in reads back a ``$set`` of it: instants as naive UTC strings,
+    booleans as 1/0."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
+    if isinstance(value, dict):
+        return {key: as_the_stand_in_returns(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_the_stand_in_returns(item) for item in value]
+    return value
+
+
+def typed(value):
+    """The value with the type of every leaf, so that 1 and True (equal in Python) differ."""
+    if isinstance(value, dict):
+        return {key: typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [typed(item) for item in value]
+    return type(value).__name__, value
+
+
+def strings_like_days(value, path: str = "") -> list[str]:
+    """Paths whose value still reads as a day's string: a date the codec does not declare."""
+    if isinstance(value, str):
+        return [path] if ISO_DAY.match(value) else []
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in strings_like_days(item, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [found for item in value for found in strings_like_days(item, f"{path}.*")]
+    return []

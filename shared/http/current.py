@@ -4,7 +4,6 @@ Every query a clinician's request makes filters on the site of the verified key,
 site's resource answers 404 exactly as if it did not exist (ARCHITECTURE.md §6).
 """
 from flask import current_app
-from pymongo.collection import Collection
 
 from shared.cause import Cause
 from shared.context import ServiceContext
@@ -23,10 +22,6 @@ def store() -> Store:
     return service_context().store
 
 
-def collection(name: str) -> Collection:
-    return service_context().db[name]
-
-
 def current_site() -> Site:
     return service_context().sites.get(current_site_id())
 
@@ -42,18 +37,9 @@ def request_cause() -> Cause:
     return Cause(site_id=current_site_id(), correlation_id=correlation_id(), actor=actor())
 
 
-def find_at_site(documents: Documents | str, resource_id: str, noun: str) -> dict:
+def find_at_site(documents: Documents, resource_id: str, noun: str) -> dict:
     """The caller's site's document with this id; any other site's is a 404, like a missing one."""
-    if isinstance(documents, str):  # TRANSITIONAL: a collection name, until every service has its Store
-        document = collection(documents).find_one({"_id": resource_id, "site_id": current_site_id()})
-    else:
-        document = documents.find_one({"_id": resource_id, "site_id": current_site_id()})
+    document = documents.find_one({"_id": resource_id, "site_id": current_site_id()})
     if document is None:
         raise NotFound(f"No {noun} {resource_id} at this site.")
     return document
-
-
-def request_event(event_type: str, payload: dict, version: int = 1) -> dict:
-    """TRANSITIONAL: an envelope for this request, until every service uses request_cause()."""
-    return service_context().event(event_type, payload, site_id=current_site_id(),
-                                   correlation_id=correlation_id(), version=version)

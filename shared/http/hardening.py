@@ -3,8 +3,9 @@
 - Bodies: at most ``MAX_BODY_BYTES`` (413); JSON that cannot be parsed safely (nesting deeper than
   Python's recursion, integers past the interpreter's digit limit) is a 400. Inside a parsed body
   and in query strings: nesting past ``MAX_DEPTH``, integers beyond ±2^53 (what a JSON client can
-  hold exactly), NaN/Infinity, control characters (tab, newline and carriage return allowed in
-  bodies) and lone surrogates (which no database can store) are a 422 naming the field.
+  hold exactly), NaN/Infinity, control characters (tab, newline and carriage return allowed) and
+  lone surrogates (which no database can store) are a 422 naming the field. Every string of every
+  spec carries the same rule as a ``pattern`` (:func:`document_text_rule`), so clients know it.
 - Failed authentications are limited per address (the ``limits`` package, also behind
   flask-limiter): past ``IOP_AUTH_FAILURES_PER_ADDRESS`` (default 20 per minute) an address gets
   429 before its key is even looked at. Authenticated calls are limited per key with
@@ -24,6 +25,7 @@ from flask_talisman import Talisman
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from marshmallow import fields
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shared.http.problems import problem
@@ -31,7 +33,9 @@ from shared.http.problems import problem
 MAX_BODY_BYTES = 1024 * 1024
 MAX_DEPTH = 32
 MAX_SAFE_INTEGER = 2 ** 53
-BODY_WHITESPACE = frozenset("\t\n\r")
+TEXT_WHITESPACE = frozenset("\t\n\r")
+# The same rule as a JSON Schema pattern, so that the specs say what the gate refuses.
+NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$"
 
 API_CSP = {"default-src": "'none'", "frame-ancestors": "'none'"}
 DOCS_CSP = {
@@ -72,7 +76,7 @@ def allow_docs_page(app) -> None:
 
 def refuse_unsafe_input():
     for name, value in request.args.items(multi=True):
-        message = _string_fault(value, allowed=frozenset())
+        message = _string_fault(value, allowed=TEXT_WHITESPACE)
         if message:
             return _unprocessable(name, message)
     limit = request.max_content_length
@@ -124,7 +128,7 @@ def _scalar_fault(value, path: str) -> tuple[str, str] | None:
     if isinstance(value, float) and not math.isfinite(value):
         return path, "Numbers must be finite."
     if isinstance(value, str):
-        message = _string_fault(value, allowed=BODY_WHITESPACE)
+        message = _string_fault(value, allowed=TEXT_WHITESPACE)
         return (path, message) if message else None
     return None
 
@@ -137,6 +141,13 @@ def _string_fault(value: str, allowed: frozenset) -> str | None:
     except UnicodeEncodeError:
         return "Must be valid Unicode text (no lone surrogates)."
     return None
+
+
+def document_text_rule(converter, field, ret, **kwargs) -> dict:
+    """apispec attribute function: a string property without a pattern of its own gets the gate's."""
+    if isinstance(field, fields.String) and "pattern" not in ret and "enum" not in ret and "format" not in ret:
+        return {"pattern": NO_CONTROL_CHARACTERS}
+    return {}
 
 
 # -- rate limits -------------------------------------------------------------------------------------

@@ -1,12 +1,8 @@
 """Paging a query for flask-smorest's ``@blp.paginate()`` (``page``, ``page_size``, ``X-Pagination`` header)."""
-from pymongo.collection import Collection
-
 from shared.store import Documents
 
 
-def page_of(documents: Documents | Collection, query: dict, sort: list[tuple[str, int]], pagination_parameters) -> list[dict]:
-    if isinstance(documents, Collection):  # TRANSITIONAL: until every service reads through its Store
-        documents = Documents(documents)
+def page_of(documents: Documents, query: dict, sort: list[tuple[str, int]], pagination_parameters) -> list[dict]:
     pagination_parameters.item_count = documents.count(query)
     if pagination_parameters.first_item >= pagination_parameters.item_count:
         return []  # past the last page (also keeps a huge page number away from the database's skip)

@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from shared.context import ServiceContext
 from shared.http import audit, idempotency
 from shared.http.auth import install_authentication
-from shared.http.hardening import allow_docs_page, install_hardening, install_key_rate_limit
+from shared.http.hardening import allow_docs_page, document_text_rule, install_hardening, install_key_rate_limit
 from shared.http.health import install_health
 from shared.http.problems import from_http_exception, register_problem_handlers
 from shared.http.request_context import install_request_id
@@ -39,6 +39,16 @@ class ServiceApi(Api):
 
     def handle_http_exception(self, error):
         return from_http_exception(error)
+
+    def _register_pagination_header(self):
+        # flask-smorest documents X-Pagination as an object, but a header is a string: say it is a
+        # string holding that JSON object, so that clients and validators read it as it is sent.
+        self.spec.components.header("PAGINATION", {
+            "description": "Pagination metadata as a JSON object: total, total_pages, first_page, last_page, "
+                           "page, and previous_page / next_page where they exist.",
+            "schema": {"type": "string", "example": '{"total": 42, "total_pages": 5, "first_page": 1, '
+                                                    '"last_page": 5, "page": 1, "next_page": 2}'},
+        }, lazy=True)
 
     def _register_responses(self):
         # flask-smorest documents its error responses with the default content type.
@@ -94,6 +104,7 @@ def create_service_app(
     install_health(app)
 
     api = ServiceApi(app)
+    api.ma_plugin.converter.add_attribute_function(document_text_rule)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     allow_docs_page(app)

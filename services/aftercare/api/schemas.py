@@ -5,13 +5,14 @@ from services.aftercare.domain.referrals import STATUSES as REFERRAL_STATUSES
 from services.aftercare.domain.tasks import STATUSES as TASK_STATUSES
 from services.aftercare.domain.tasks import TASK_KINDS
 from shared.events.codes import LEVELS_OF_CARE
+from shared.http.fields import ClinicalDate, ClinicalInstant
 
 CODE = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$")
 NOTE = validate.Length(min=1, max=2000)
 
 
 class HistoryEntry(Schema):
-    at = fields.AwareDateTime()
+    at = ClinicalInstant()
     by = fields.String(metadata={"description": "Label of the key that made the change, or 'aftercare' for an event."})
     from_status = fields.String(data_key="from", attribute="from", allow_none=True)
     to = fields.String()
@@ -22,7 +23,7 @@ class HistoryEntry(Schema):
 
 class Appointment(Schema):
     id = fields.String()
-    starts_at = fields.AwareDateTime()
+    starts_at = ClinicalInstant()
     late = fields.Boolean(metadata={"description": "Booked after the 7-day window because no slot fitted inside it."})
 
 
@@ -33,16 +34,16 @@ class Task(Schema):
     patient_id = fields.String()
     kind = fields.String(metadata={"example": "follow_up_appointment"})
     owner_role = fields.String(metadata={"example": "case_manager"})
-    due_date = fields.Date()
+    due_date = ClinicalDate()
     status = fields.String(metadata={"description": "open, assigned, completed or cancelled"})
     assignee = fields.String(allow_none=True)
     content = fields.Dict(metadata={"description": "What the task asks for, e.g. the relapse-prevention sections."})
     source = fields.Dict(allow_none=True, metadata={"description": "What raised the task: an event, a referral, a plan window."})
     appointment = fields.Nested(Appointment, allow_none=True, metadata={"description": "The follow-up appointment booked for this task."})
-    attended_on = fields.Date(metadata={"description": "Day of the attended visit that met the follow-up."})
+    attended_on = ClinicalDate(metadata={"description": "Day of the attended visit that met the follow-up."})
     reconciliation_id = fields.String(metadata={"description": "The medication reconciliation that closed the handoff."})
-    created_at = fields.AwareDateTime(allow_none=True)
-    completed_at = fields.AwareDateTime(allow_none=True)
+    created_at = ClinicalInstant(allow_none=True)
+    completed_at = ClinicalInstant(allow_none=True)
     history = fields.List(fields.Nested(HistoryEntry))
 
 
@@ -57,26 +58,26 @@ class Referral(Schema):
     decline_reason = fields.String()
     re_referral_task_id = fields.String(metadata={"description": "The task opened when the referral was declined."})
     referral_follow_up_task_id = fields.String(metadata={"description": "The task opened when acceptance was late."})
-    created_at = fields.AwareDateTime()
-    sent_at = fields.AwareDateTime()
-    accepted_at = fields.AwareDateTime()
-    scheduled_at = fields.AwareDateTime()
-    completed_at = fields.AwareDateTime()
-    declined_at = fields.AwareDateTime()
-    cancelled_at = fields.AwareDateTime()
+    created_at = ClinicalInstant()
+    sent_at = ClinicalInstant()
+    accepted_at = ClinicalInstant()
+    scheduled_at = ClinicalInstant()
+    completed_at = ClinicalInstant()
+    declined_at = ClinicalInstant()
+    cancelled_at = ClinicalInstant()
     history = fields.List(fields.Nested(HistoryEntry))
 
 
 class FollowUp(Schema):
     appointment_id = fields.String(allow_none=True)
-    starts_at = fields.AwareDateTime(allow_none=True)
+    starts_at = ClinicalInstant(allow_none=True)
     late = fields.Boolean()
-    due_date = fields.Date(allow_none=True, metadata={"description": "The booked follow-up's day."})
-    visits = fields.List(fields.Date(), metadata={"description": "Days of attended follow-up visits."})
-    met_on = fields.Date(allow_none=True, metadata={"description": "First attended visit after the discharge day."})
+    due_date = ClinicalDate(allow_none=True, metadata={"description": "The booked follow-up's day."})
+    visits = fields.List(ClinicalDate(), metadata={"description": "Days of attended follow-up visits."})
+    met_on = ClinicalDate(allow_none=True, metadata={"description": "First attended visit after the discharge day."})
     within_7 = fields.Boolean(allow_none=True, metadata={"description": "Met within 7 days; null while the window is open."})
     within_30 = fields.Boolean(allow_none=True, metadata={"description": "Met within 30 days; null while the window is open."})
-    overdue = fields.Dict(keys=fields.String(), values=fields.Date(),
+    overdue = fields.Dict(keys=fields.String(), values=ClinicalDate(),
                           metadata={"description": "Windows raised as overdue (\"7\", \"30\") and their due dates."})
 
 
@@ -86,13 +87,13 @@ class Plan(Schema):
     patient_id = fields.String()
     program = fields.String()
     outcome = fields.String()
-    discharge_date = fields.Date()
+    discharge_date = ClinicalDate()
     template = fields.String(metadata={"description": "step_down after completion, re_engagement otherwise, or a site's own."})
     status = fields.String()
     follow_up = fields.Nested(FollowUp)
     tasks = fields.List(fields.Nested(Task))
     referrals = fields.List(fields.Nested(Referral))
-    created_at = fields.AwareDateTime()
+    created_at = ClinicalInstant()
 
 
 class PlanQuery(Schema):
@@ -105,7 +106,7 @@ class TaskQuery(Schema):
     patient_id = fields.String()
     kind = fields.String(validate=validate.OneOf(TASK_KINDS))
     status = fields.String(validate=validate.OneOf(TASK_STATUSES))
-    due_before = fields.Date(metadata={"description": "Only tasks due strictly before this day."})
+    due_before = ClinicalDate(metadata={"description": "Only tasks due strictly before this day."})
 
 
 class TaskCompletion(Schema):
@@ -141,8 +142,8 @@ class ReferralTransition(Schema):
 
 
 class FollowUpReportQuery(Schema):
-    from_date = fields.Date(required=True, data_key="from", metadata={"description": "First discharge day counted."})
-    to_date = fields.Date(required=True, data_key="to", metadata={"description": "Last discharge day counted."})
+    from_date = ClinicalDate(required=True, data_key="from", metadata={"description": "First discharge day counted."})
+    to_date = ClinicalDate(required=True, data_key="to", metadata={"description": "Last discharge day counted."})
 
     @validates_schema
     def from_not_after_to(self, data, **kwargs):
@@ -163,6 +164,6 @@ class SiteFollowUpRates(Schema):
 
 
 class FollowUpReport(Schema):
-    from_date = fields.Date(data_key="from")
-    to_date = fields.Date(data_key="to")
+    from_date = ClinicalDate(data_key="from")
+    to_date = ClinicalDate(data_key="to")
     sites = fields.List(fields.Nested(SiteFollowUpRates))

@@ -8,6 +8,7 @@ from services.intake.domain.assessments import INSTRUMENT_CODES
 from services.intake.domain.enrollments import PROGRAM_CODES, STATUSES
 from shared import clock
 from shared.events.codes import LEVELS_OF_CARE, OUTCOMES
+from shared.http.fields import ClinicalDate, ClinicalInstant
 
 NAME = validate.Length(min=1, max=100)
 
@@ -21,7 +22,7 @@ class PatientCreate(Schema):
     mrn = mrn_field(required=True)
     given_name = fields.String(required=True, validate=NAME, metadata={"example": "Alex"})
     family_name = fields.String(required=True, validate=NAME, metadata={"example": "Rivera"})
-    birth_date = fields.Date(required=True, metadata={"example": "1990-04-12"})
+    birth_date = ClinicalDate(required=True, metadata={"example": "1990-04-12"})
     phone = fields.String(validate=validate.Regexp(r"^\+?[0-9 ()-]{7,20}$"), metadata={"example": "+1 612 555 0100"})
     email = fields.Email(metadata={"example": "alex@example.org"})
 
@@ -44,15 +45,15 @@ class Demographics(Schema):
     mrn = fields.String(allow_none=True, metadata={"example": "MRN-1001"})
     given_name = fields.String(metadata={"example": "Alex"})
     family_name = fields.String(metadata={"example": "Rivera"})
-    birth_date = fields.Date(metadata={"example": "1990-04-12"})
+    birth_date = ClinicalDate(metadata={"example": "1990-04-12"})
     phone = fields.String(allow_none=True, metadata={"example": "+1 612 555 0100"})
     email = fields.String(allow_none=True, metadata={"example": "alex@example.org"})
 
 
 class Patient(Demographics):
     id = fields.String(attribute="_id", metadata={"example": "8b3c1f9e-2f1d-4e8e-9f55-0c1a7b5d2e11"})
-    created_at = fields.AwareDateTime()
-    updated_at = fields.AwareDateTime()
+    created_at = ClinicalInstant()
+    updated_at = ClinicalInstant()
 
 
 class PatientQuery(Schema):
@@ -73,7 +74,7 @@ class Admission(Schema):
     """What an admission needs besides the patient: by itself in a referral's admission."""
 
     program = fields.String(required=True, validate=validate.OneOf(PROGRAM_CODES), metadata={"example": "mh-adult"})
-    start_date = fields.Date(required=True, metadata={"example": "2026-11-30"})
+    start_date = ClinicalDate(required=True, metadata={"example": "2026-11-30"})
     planned_weeks = fields.Integer(strict=True, metadata={"description": "Default from the program.", "example": 8})
     group_id = fields.String(metadata={"description": "Scheduling group the patient joins."})
     level_of_care = fields.String(validate=validate.Length(min=1, max=16),
@@ -86,7 +87,7 @@ class EnrollmentCreate(Admission):
 
 class Discharge(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES), metadata={"example": "completed"})
-    discharge_date = fields.Date(required=True, metadata={
+    discharge_date = ClinicalDate(required=True, metadata={
         "description": "From the start date to the site's today: a discharge starts aftercare at once, so it "
                        "is recorded on the day it happens, not planned ahead.", "example": "2026-11-24"})
     step_down = fields.Nested(StepDown)
@@ -102,14 +103,14 @@ class LengthChange(Schema):
 
 
 class StatusChange(Schema):
-    at = fields.AwareDateTime()
+    at = ClinicalInstant()
     by = fields.String(metadata={"description": "Label of the key that made the change."})
     from_status = fields.String(data_key="from", attribute="from", allow_none=True)
     to = fields.String()
 
 
 class LengthChangeRecord(Schema):
-    at = fields.AwareDateTime()
+    at = ClinicalInstant()
     by = fields.String()
     from_weeks = fields.Integer()
     to_weeks = fields.Integer()
@@ -117,7 +118,7 @@ class LengthChangeRecord(Schema):
 
 
 class DischargeRecord(Schema):
-    date = fields.Date()
+    date = ClinicalDate()
     step_down = fields.Nested(StepDown, allow_none=True)
     notes = fields.String(allow_none=True)
 
@@ -128,16 +129,16 @@ class Enrollment(Schema):
     referral_id = fields.String(allow_none=True, metadata={"description": "The referral admitted, if any."})
     program = fields.String()
     level_of_care = fields.String()
-    start_date = fields.Date()
+    start_date = ClinicalDate()
     planned_weeks = fields.Integer()
-    planned_end_date = fields.Date()
+    planned_end_date = ClinicalDate()
     group_id = fields.String(allow_none=True)
     status = fields.String(metadata={"description": "active, completed or discharged"})
     outcome = fields.String(allow_none=True)
     discharge = fields.Nested(DischargeRecord, allow_none=True)
     status_history = fields.List(fields.Nested(StatusChange))
     length_changes = fields.List(fields.Nested(LengthChangeRecord))
-    created_at = fields.AwareDateTime()
+    created_at = ClinicalInstant()
 
 
 class EnrollmentQuery(Schema):
@@ -219,8 +220,8 @@ class Referral(Schema):
                             metadata={"description": "The referred person's details as the referrer gave them."})
     enrollment_id = fields.String(allow_none=True, metadata={"description": "Set on admission."})
     status_history = fields.List(fields.Nested(ReferralStatusChange))
-    received_at = fields.AwareDateTime()
-    updated_at = fields.AwareDateTime(allow_none=True)
+    received_at = ClinicalInstant()
+    updated_at = ClinicalInstant(allow_none=True)
 
 
 class ReferralQuery(Schema):
@@ -242,7 +243,7 @@ class AssessmentCreate(Schema):
         fields.Raw(metadata={"type": "integer", "minimum": 0, "maximum": 3}), required=True,
         metadata={"description": "One answer per item, in order: 9 for PHQ-9, 7 for GAD-7.",
                   "example": [2, 2, 1, 2, 1, 1, 2, 1, 0]})
-    administered_at = fields.AwareDateTime(metadata={"description": "When the patient answered; default now.",
+    administered_at = ClinicalInstant(metadata={"description": "When the patient answered; default now.",
                                                      "example": "2026-11-02T09:30:00-06:00"})
     enrollment_id = fields.String(metadata={"description": "An enrollment of this patient.", "example": EXAMPLE_ID})
 
@@ -263,8 +264,8 @@ class Assessment(Schema):
     risk_flags = fields.List(fields.String(), metadata={
         "description": "`suicidal_ideation` when PHQ-9 item 9 is above 0: reach a clinician the same day.",
         "example": []})
-    administered_at = fields.AwareDateTime()
-    recorded_at = fields.AwareDateTime()
+    administered_at = ClinicalInstant()
+    recorded_at = ClinicalInstant()
 
 
 class AssessmentQuery(Schema):
@@ -274,9 +275,9 @@ class AssessmentQuery(Schema):
 class InstrumentProgress(Schema):
     instrument = fields.String(metadata={"example": "PHQ-9"})
     baseline = fields.Integer(metadata={"description": "First total in the current enrollment.", "example": 18})
-    baseline_administered_at = fields.AwareDateTime()
+    baseline_administered_at = ClinicalInstant()
     latest = fields.Integer(metadata={"example": 8})
-    latest_administered_at = fields.AwareDateTime()
+    latest_administered_at = ClinicalInstant()
     change = fields.Integer(metadata={"description": "latest - baseline; negative is better.", "example": -10})
     percent_change = fields.Float(allow_none=True, metadata={"example": -55.6})
     response = fields.Boolean(metadata={"description": "A drop of 50% or more.", "example": True})
@@ -288,16 +289,16 @@ class AssessmentSummary(Schema):
     patient_id = fields.String(metadata={"example": EXAMPLE_ID})
     enrollment_id = fields.String(allow_none=True, metadata={
         "description": "The current enrollment: the active one, else the last; none when never enrolled."})
-    enrollment_start_date = fields.Date(allow_none=True, metadata={"example": "2026-10-05"})
+    enrollment_start_date = ClinicalDate(allow_none=True, metadata={"example": "2026-10-05"})
     instruments = fields.List(fields.Nested(InstrumentProgress))
 
 
 # --- census ------------------------------------------------------------------------------
 
 class CensusQuery(Schema):
-    from_date = fields.Date(data_key="from", metadata={"description": "First day counted; default 29 days before `to`.",
+    from_date = ClinicalDate(data_key="from", metadata={"description": "First day counted; default 29 days before `to`.",
                                                        "example": "2026-10-01"})
-    to_date = fields.Date(data_key="to", metadata={"description": "Last day counted; default the site's today.",
+    to_date = ClinicalDate(data_key="to", metadata={"description": "Last day counted; default the site's today.",
                                                    "example": "2026-10-30"})
 
 
@@ -316,8 +317,8 @@ OutcomeCounts = _counts_schema("OutcomeCounts", "by_outcome", {
 
 class SiteCensus(Schema):
     site_id = fields.String(metadata={"example": "mpls"})
-    from_date = fields.Date(data_key="from", attribute="from", metadata={"example": "2026-10-28"})
-    to_date = fields.Date(data_key="to", attribute="to", metadata={"example": "2026-11-26"})
+    from_date = ClinicalDate(data_key="from", attribute="from", metadata={"example": "2026-10-28"})
+    to_date = ClinicalDate(data_key="to", attribute="to", metadata={"example": "2026-11-26"})
     active = fields.Nested(ProgramCounts, metadata={"description": "Enrollments active now."})
     admissions = fields.Nested(ProgramCounts, metadata={"description": "Enrollments that started in the range."})
     discharges = fields.Nested(OutcomeCounts, metadata={"description": "Enrollments that ended in the range."})

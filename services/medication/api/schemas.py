@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from services.medication.domain.check_ins import ADHERENCE, SIDE_EFFECT_SEVERITIES
 from services.medication.domain.orders import ROUTES, STATUSES
+from shared.http.fields import ClinicalDate, ClinicalInstant
 
 # Generous, but bounded: these fields end up on a printed list and in every copy of the document.
 MAX_TEXT_LENGTH = 500
@@ -69,7 +70,7 @@ class OrderCreate(Schema):
     route = fields.String(required=True, validate=validate.OneOf(ROUTES), metadata={"example": "oral"})
     frequency = Text(required=True, metadata={"example": "once daily"})
     prescriber = Text(required=True, metadata={"example": "Dr. Okafor"})
-    start_date = fields.Date(required=True, metadata={"example": "2026-09-01"})
+    start_date = ClinicalDate(required=True, metadata={"example": "2026-09-01"})
     rxnorm = fields.String(validate=_rxnorm_code,
                            metadata={"description": "RxNorm concept code, digits only.", "example": "36437"})
     indication = Text(blank_is_absent=True, metadata={"example": "depression"})
@@ -86,7 +87,7 @@ class Discontinuation(Schema):
 
 
 class OrderChange(Schema):
-    at = fields.AwareDateTime(metadata={"description": "ISO 8601 instant with offset."})
+    at = ClinicalInstant(metadata={"description": "ISO 8601 instant with offset."})
     by = fields.String(metadata={"description": "Label of the key that made the change."})
     action = fields.String(metadata={"description": "adjusted or discontinued"})
     from_dose = fields.String(allow_none=True)
@@ -104,12 +105,12 @@ class Order(Schema):
     route = fields.String()
     frequency = fields.String()
     prescriber = fields.String()
-    start_date = fields.Date()
+    start_date = ClinicalDate()
     status = fields.String(metadata={"description": "active or discontinued"})
-    created_at = fields.AwareDateTime()
+    created_at = ClinicalInstant()
     created_by = fields.String()
-    updated_at = fields.AwareDateTime()
-    discontinued_at = fields.AwareDateTime(allow_none=True)
+    updated_at = ClinicalInstant()
+    discontinued_at = ClinicalInstant(allow_none=True)
     history = fields.List(fields.Nested(OrderChange), metadata={
         "description": "Every change after creation, oldest first: what, when, who and why."})
 
@@ -152,7 +153,7 @@ class CheckIn(Schema):
     patient_id = fields.String()
     adherence = fields.String()
     side_effects = fields.List(fields.Nested(SideEffect))
-    checked_in_at = fields.AwareDateTime()
+    checked_in_at = ClinicalInstant()
     recorded_by = fields.String()
 
 
@@ -161,14 +162,14 @@ class CheckInQuery(Schema):
 
 
 class AdherenceQuery(Schema):
-    start = fields.Date(data_key="from", metadata={"description": "First day, included; default 29 days before `to`."})
-    end = fields.Date(data_key="to", metadata={"description": "Last day, included; default today at the site."})
+    start = ClinicalDate(data_key="from", metadata={"description": "First day, included; default 29 days before `to`."})
+    end = ClinicalDate(data_key="to", metadata={"description": "Last day, included; default today at the site."})
 
 
 class Adherence(Schema):
     patient_id = fields.String()
-    start = fields.Date(data_key="from")
-    end = fields.Date(data_key="to")
+    start = ClinicalDate(data_key="from")
+    end = ClinicalDate(data_key="to")
     check_ins = fields.Integer()
     taken = fields.Integer()
     partial = fields.Integer()
@@ -180,7 +181,7 @@ class Adherence(Schema):
 # --- reconciliations ------------------------------------------------------------------------
 
 class LastChange(Schema):
-    at = fields.AwareDateTime()
+    at = ClinicalInstant()
     action = fields.String()
     from_dose = fields.String(allow_none=True)
     to_dose = fields.String(allow_none=True)
@@ -195,7 +196,7 @@ class ReconciledMedication(Schema):
     route = fields.String()
     frequency = fields.String()
     prescriber = fields.String()
-    start_date = fields.Date()
+    start_date = ClinicalDate()
     recently_changed = fields.Boolean(metadata={
         "description": "Started or dose changed within 14 days before discharge."})
     last_change = fields.Nested(LastChange, allow_none=True)
@@ -206,9 +207,9 @@ class Reconciliation(Schema):
     enrollment_id = fields.String()
     patient_id = fields.String()
     outcome = fields.String()
-    discharge_date = fields.Date()
+    discharge_date = ClinicalDate()
     medications = fields.List(fields.Nested(ReconciledMedication))
-    completed_at = fields.AwareDateTime()
+    completed_at = ClinicalInstant()
 
 
 class ReconciliationQuery(Schema):

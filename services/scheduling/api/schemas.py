@@ -16,6 +16,7 @@ from services.scheduling.domain.schedule import SESSION_KINDS
 from services.scheduling.domain.sessions import CANCELLED, SCHEDULED
 from shared.business_days import WEEKDAYS
 from shared.http.current import current_site
+from shared.http.fields import ClinicalDate, ClinicalInstant
 
 CODE = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="Must be a code of letters, digits and _.:- (at most 64).")
 SESSION_STATUSES = (SCHEDULED, CANCELLED, *ATTENDANCE_STATUSES)
@@ -105,7 +106,7 @@ class SessionAttendee(Schema):
 
 class SessionRoster(Schema):
     group_id = fields.String()
-    date = fields.Date()
+    date = ClinicalDate()
     starts_at = SiteInstant(allow_none=True)
     ends_at = SiteInstant(allow_none=True)
     attendees = fields.List(fields.Nested(SessionAttendee))
@@ -126,7 +127,7 @@ class Session(Schema):
     ends_at = SiteInstant(metadata={"example": "2026-12-01T12:00:00-06:00"})
     status = fields.String(metadata={"description": "scheduled until attendance is taken, then the attendance status "
                                                     f"({', '.join(ATTENDANCE_STATUSES)}); cancelled after discharge."})
-    local_date = fields.Date(metadata={"description": "The date at the site."})
+    local_date = ClinicalDate(metadata={"description": "The date at the site."})
     attendance = fields.Nested(AttendanceEntry, allow_none=True)
     attendance_history = fields.List(fields.Nested(AttendanceEntry),
                                      metadata={"description": "Every recording, corrections included, oldest first."})
@@ -145,7 +146,7 @@ class AttendanceRecord(Schema):
 
 
 class WeekHours(Schema):
-    week_start = fields.Date(metadata={"description": "The Monday of the week, at the site."})
+    week_start = ClinicalDate(metadata={"description": "The Monday of the week, at the site."})
     scheduled_hours = fields.Float()
 
 
@@ -161,8 +162,8 @@ class Schedule(Schema):
     group_placement = fields.String(metadata={
         "description": f"One of {', '.join(GROUP_PLACEMENTS)}: waitlisted has no group sessions until a seat "
                        "frees; group_unavailable means an unknown or archived group."})
-    start_date = fields.Date()
-    planned_end_date = fields.Date()
+    start_date = ClinicalDate()
+    planned_end_date = ClinicalDate()
     status = fields.String(metadata={"description": "active or ended"})
     session_count = fields.Integer()
     weekly_hours = fields.List(fields.Nested(WeekHours))
@@ -171,7 +172,7 @@ class Schedule(Schema):
 
 
 class AttendanceWeek(Schema):
-    week_start = fields.Date()
+    week_start = ClinicalDate()
     scheduled_hours = fields.Float()
     attended_hours = fields.Float()
     below_minimum = fields.Boolean(allow_none=True, metadata={
@@ -207,7 +208,7 @@ class Appointment(Schema):
     ends_at = SiteInstant()
     status = fields.String(metadata={"description": f"One of {', '.join(APPOINTMENT_STATUSES)}."})
     late = fields.Boolean(metadata={"description": "The follow-up falls after the 7-day window."})
-    discharge_date = fields.Date(allow_none=True)
+    discharge_date = ClinicalDate(allow_none=True)
     history = fields.List(fields.Nested(AppointmentHistoryEntry))
 
 
@@ -216,12 +217,12 @@ class AppointmentQuery(Schema):
     enrollment_id = fields.String()
     kind = fields.String(validate=CODE)
     status = fields.String(validate=validate.OneOf(APPOINTMENT_STATUSES))
-    from_date = fields.Date(data_key="from", metadata={"description": "Starting on or after this date at the site."})
-    to_date = fields.Date(data_key="to", metadata={"description": "Starting on or before this date at the site."})
+    from_date = ClinicalDate(data_key="from", metadata={"description": "Starting on or after this date at the site."})
+    to_date = ClinicalDate(data_key="to", metadata={"description": "Starting on or before this date at the site."})
 
 
 class Reschedule(Schema):
-    starts_at = fields.AwareDateTime(required=True, metadata={"example": "2027-01-27T10:00:00-06:00"})
+    starts_at = ClinicalInstant(required=True, metadata={"example": "2027-01-27T10:00:00-06:00"})
 
 
 class Cancellation(Schema):

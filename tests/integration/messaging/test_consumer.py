@@ -5,9 +5,9 @@ import pickle
 import pytest
 from kombu import Connection, Producer
 
-from shared.context import ServiceContext
 from shared.messaging.connection import broker_connection
 from shared.messaging.publisher import EventPublisher
+from system.services import bootstrap
 from tests.conftest import make_envelope
 from tests.workers import drain_queue, running_worker, wait_until
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def context(rabbit_settings, sites):
-    return ServiceContext("medication", settings=rabbit_settings, sites=sites)
+    return bootstrap("medication", settings=rabbit_settings, sites=sites)
 
 
 @pytest.fixture

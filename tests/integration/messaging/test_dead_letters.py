@@ -1,10 +1,10 @@
 """Operators see dead letters with their reason, and a replay delivers them again."""
 import pytest
 
-from shared.context import ServiceContext
 from shared.messaging.connection import broker_connection
 from shared.messaging.dead_letters import list_dead_letters, replay_dead_letters
 from shared.messaging.publisher import EventPublisher
+from system.services import bootstrap
 from tests.conftest import make_envelope
 from tests.workers import running_worker, wait_until
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_a_dead_letter_is_listed_with_its_reason_and_handled_after_replay(rabbit_settings, sites):
-    context = ServiceContext("medication", settings=rabbit_settings, sites=sites)
+    context = bootstrap("medication", settings=rabbit_settings, sites=sites)
     broken = {"on": True}
     handled = []
 

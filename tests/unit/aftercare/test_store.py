@@ -1,11 +1,11 @@
 """Aftercare's store gives back every instant, date and boolean it was given, as such, whatever form
 the database returns them in: each collection's codec declares every such path."""
-import re
-from datetime import date, datetime, timezone
+from datetime import date
 
 from services.aftercare.store import AftercareStore
 from services.aftercare.use_cases import follow_up, referrals, sweeps, tasks
 from shared.store import BOOKKEEPING
+from tests.in_memory import as_the_stand_in_returns, strings_like_days, typed
 from tests.unit.aftercare.support import (
     arrival,
     attendance,
@@ -16,8 +16,6 @@ from tests.unit.aftercare.support import (
     plan_task,
     reconciliation,
 )
-
-ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 def every_kind_of_document(context, store, site, staff):
@@ -46,39 +44,8 @@ def every_kind_of_document(context, store, site, staff):
     sweeps.sweep_referrals(store, context.sites, "aftercare", today=date(2027, 3, 1))
 
 
-def as_the_stand_in_returns(value):
-    """A value as the embedded stand-in reads back what a ``$set`` wrote: naive ISO strings, 1/0."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
-    if isinstance(value, dict):
-        return {key: as_the_stand_in_returns(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [as_the_stand_in_returns(item) for item in value]
-    return value
-
-
 def without_bookkeeping(document):
     return {key: value for key, value in document.items() if key not in BOOKKEEPING}
-
-
-def typed(value):
-    """Each leaf with its type, so that 1 does not pass for True (they compare equal in Python)."""
-    if isinstance(value, dict):
-        return {key: typed(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [typed(item) for item in value]
-    return type(value).__name__, value
-
-
-def strings_like_days(value, path=""):
-    """Paths whose value still reads as a day's string: a date the codec does not declare."""
-    if isinstance(value, dict):
-        return [found for key, item in value.items() for found in strings_like_days(item, f"{path}.{key}")]
-    if isinstance(value, list):
-        return [found for item in value for found in strings_like_days(item, f"{path}.*")]
-    return [path] if isinstance(value, str) and ISO_DAY.match(value) else []
 
 
 def test_every_instant_date_and_boolean_reads_back_as_such_whatever_the_database_returns(context, store, site,

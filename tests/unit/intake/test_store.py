@@ -1,47 +1,13 @@
 """Intake's codecs: every instant, date and boolean intake stores reads back as such, even as the
 database stand-in returns a value written with ``$set`` (an instant as a naive string, a boolean
 as 1 or 0) and as dates are stored (``YYYY-MM-DD`` strings)."""
-import re
-from datetime import date, datetime, timezone
+from datetime import date
 
 from services.intake.api.schemas import Patient
 from services.intake.store import ASSESSMENTS, ENROLLMENTS, PATIENTS, REFERRALS
 from services.intake.use_cases import assessments, enrollments, patients, referrals
+from tests.in_memory import as_the_stand_in_returns, strings_like_days, typed
 from tests.unit.intake.support import START, admit, register
-
-ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
-def as_the_stand_in_returns(value):
-    """A stored value as the stand-in reads back a ``$set`` of it."""
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ")
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, dict):
-        return {key: as_the_stand_in_returns(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [as_the_stand_in_returns(item) for item in value]
-    return value
-
-
-def typed(value):
-    """The value with the type of every leaf, so that 1 and True (equal in Python) differ."""
-    if isinstance(value, dict):
-        return {key: typed(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [typed(item) for item in value]
-    return type(value).__name__, value
-
-
-def strings_that_look_like_days(value, path=""):
-    if isinstance(value, str):
-        return [path] if ISO_DAY.match(value) else []
-    if isinstance(value, dict):
-        return [found for key, item in value.items() for found in strings_that_look_like_days(item, f"{path}.{key}")]
-    if isinstance(value, list):
-        return [found for item in value for found in strings_that_look_like_days(item, f"{path}.*")]
-    return []
 
 
 def every_kind_of_document(store, cause, site):
@@ -78,7 +44,7 @@ def test_no_stored_date_is_left_undeclared(store, cause, site):
     every_kind_of_document(store, cause, site)
     for name in (PATIENTS, ASSESSMENTS, ENROLLMENTS, REFERRALS):
         for document in getattr(store, name).find({}, projection={"outbox": 0}):
-            assert strings_that_look_like_days(document) == [], name
+            assert strings_like_days(document) == [], name
 
 
 def test_an_instant_the_stand_in_returns_as_a_naive_string_is_answered_in_utc(store, cause):

@@ -7,7 +7,6 @@ import pytest
 
 from shared import clock
 from shared.cause import Cause
-from tests.in_memory import in_memory_context
 
 SITE = "mpls"
 OTHER_SITE = "stpaul"
@@ -21,21 +20,6 @@ TODAY = date(2026, 11, 26)
 def pinned_clock():
     with clock.pinned(NOW):
         yield NOW
-
-
-@pytest.fixture
-def context():
-    return in_memory_context("medication")
-
-
-@pytest.fixture
-def store(context):
-    return context.store
-
-
-@pytest.fixture
-def site(context):
-    return context.site(SITE)
 
 
 def request_cause(site_id: str = SITE) -> Cause:

@@ -3,7 +3,6 @@ import pytest
 
 from shared import clock
 from shared.cause import Cause
-from tests.in_memory import in_memory_context
 from tests.unit.scheduling.support import NOW
 
 
@@ -11,21 +10,6 @@ from tests.unit.scheduling.support import NOW
 def pinned_clock():
     with clock.pinned(NOW):
         yield NOW
-
-
-@pytest.fixture
-def context():
-    return in_memory_context("scheduling")
-
-
-@pytest.fixture
-def store(context):
-    return context.store
-
-
-@pytest.fixture
-def site(context):
-    return context.site("mpls")
 
 
 @pytest.fixture

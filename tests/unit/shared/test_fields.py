@@ -1,25 +1,23 @@
-"""Answer fields absorb the stand-in's $set quirks and show values as MongoDB would return them."""
-from datetime import datetime, timezone
+"""Request dates and instants are bounded to years that make clinical sense (issue 14)."""
+import pytest
+from marshmallow import Schema, ValidationError
 
-from marshmallow import Schema
-
-from shared.http.fields import StoredBoolean, StoredInstant, stored_instant
-
-NOW = datetime(2026, 9, 1, 15, 30, tzinfo=timezone.utc)
+from shared.http.fields import ClinicalDate, ClinicalInstant
 
 
-class Answer(Schema):
-    at = StoredInstant()
-    flag = StoredBoolean()
+class Request(Schema):
+    day = ClinicalDate()
+    at = ClinicalInstant()
 
 
-def test_a_naive_stand_in_string_is_read_as_utc():
-    assert stored_instant("2026-09-02 08:00:00") == datetime(2026, 9, 2, 8, tzinfo=timezone.utc)
+@pytest.mark.parametrize("body", [{"day": "0001-01-01"}, {"day": "9999-12-31"}, {"day": "1899-12-31"},
+                                  {"at": "0001-01-01T00:00:00+14:00"}, {"at": "9999-12-31T23:59:59-12:00"}])
+def test_a_day_outside_1900_to_2100_is_refused_with_a_message(body):
+    with pytest.raises(ValidationError) as refused:
+        Request().load(body)
+    assert refused.value.messages == {next(iter(body)): ["Must lie between 1900-01-01 and 2100-12-31."]}
 
 
-def test_an_aware_datetime_and_none_are_read_as_they_are():
-    assert (stored_instant(NOW), stored_instant(None)) == (NOW, None)
-
-
-def test_an_answer_shows_instants_with_offset_and_booleans_as_booleans():
-    assert Answer().dump({"at": "2026-09-01 15:30:00", "flag": 1}) == {"at": "2026-09-01T15:30:00+00:00", "flag": True}
+def test_days_and_instants_inside_the_range_are_read_as_they_are():
+    loaded = Request().load({"day": "1900-01-01", "at": "2100-12-31T10:00:00+01:00"})
+    assert (str(loaded["day"]), loaded["at"].isoformat()) == ("1900-01-01", "2100-12-31T10:00:00+01:00")
