@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install unit integration e2e fault bench clean
+.PHONY: run test lint install unit integration e2e fault fuzz bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ e2e: install
 
 fault: install
 	$(BIN)/python -m pytest tests/fault
+
+fuzz: install
+	$(BIN)/python -m pytest tests/fuzz -s
 
 ## Completion fan-out latency and memory on the running system (figures, not assertions).
 bench: install
