@@ -21,7 +21,7 @@ class System:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
         self.env = {**os.environ, "IOP_DATA_DIR": str(data_dir), "IOP_HTTP_PORT": str(self.port),
-                    "IOP_API_WORKERS": "1", **(env or {})}
+                    "IOP_EMBEDDED_MONGO_PORT": str(free_port()), "IOP_API_WORKERS": "1", **(env or {})}
         for inherited in ("IOP_MONGO_URL", "IOP_AMQP_URL", "IOP_SITES_FILE"):
             if inherited not in (env or {}):
                 self.env.pop(inherited, None)
@@ -84,9 +84,8 @@ class System:
     def settings(self):
         """The settings its processes run with: the database and broker this test can look into."""
         from shared.config import load_settings
-        from shared.embedded.mongo import EMBEDDED_MONGO_URL
-
-        return load_settings({"IOP_MONGO_URL": EMBEDDED_MONGO_URL, **self.env})
+        embedded = f"mongodb://127.0.0.1:{self.env['IOP_EMBEDDED_MONGO_PORT']}"
+        return load_settings({"IOP_MONGO_URL": embedded, **self.env})
 
     # -- HTTP helpers ---------------------------------------------------------------------------
     def post(self, path: str, body: dict, headers: dict | None = None) -> requests.Response:

@@ -3,13 +3,16 @@
 It is not MongoDB. The project keeps to constructs both accept; where they differ (README, "The
 database stand-in") the code follows MongoDB's documented semantics.
 """
+import os
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-EMBEDDED_MONGO_PORT = 27817
+# IOP_EMBEDDED_MONGO_PORT moves it, so that two embedded systems (two checkouts, parallel test
+# runs) can run side by side on one machine.
+EMBEDDED_MONGO_PORT = int(os.environ.get("IOP_EMBEDDED_MONGO_PORT") or 27817)
 EMBEDDED_MONGO_URL = f"mongodb://127.0.0.1:{EMBEDDED_MONGO_PORT}"
 
 

@@ -114,3 +114,58 @@ class ReferralUpdated(Schema):
 
 
 referral_updated = EventType("intake.referral.updated", ReferralUpdated)
+
+
+# -- Second round: the episode of care and consent (issue 10, 12). Codes only: ICD-10-CM codes,
+# program and level-of-care codes, consent scope codes; never a diagnosis's or consent's text.
+class RankedDiagnosis(Schema):
+    code = code(required=True)  # ICD-10-CM, e.g. F33.1
+    rank = fields.Integer(required=True)  # 1 is the primary diagnosis
+
+
+class DiagnosesUpdated(Schema):
+    enrollment_id = identifier(required=True)
+    patient_id = identifier(required=True)
+    diagnoses = fields.List(fields.Nested(RankedDiagnosis), required=True)
+    primary_code = code(load_default=None, allow_none=True)
+
+
+diagnoses_updated = EventType("intake.diagnoses.updated", DiagnosesUpdated)
+
+
+class LevelOfCareChanged(Schema):
+    enrollment_id = identifier(required=True)
+    patient_id = identifier(required=True)
+    program = code(required=True)
+    previous_program = code(required=True)
+    level_of_care = code(load_default=None, allow_none=True)
+    previous_level_of_care = code(load_default=None, allow_none=True)
+    effective_date = fields.Date(required=True)
+    planned_end_date = fields.Date(required=True)
+
+
+level_of_care_changed = EventType("intake.level_of_care.changed", LevelOfCareChanged)
+
+
+class _Consent(Schema):
+    consent_id = identifier(required=True)
+    patient_id = identifier(required=True)
+    # What may be disclosed, to whom and why, as codes (e.g. "treatment", "provider:<id>", "tpo").
+    scope = fields.List(code(), required=True)
+    recipient_id = identifier(load_default=None, allow_none=True)
+    purpose = code(required=True)
+    expires_on = fields.Date(load_default=None, allow_none=True)
+
+
+class ConsentGranted(_Consent):
+    pass
+
+
+consent_granted = EventType("intake.consent.granted", ConsentGranted)
+
+
+class ConsentRevoked(_Consent):
+    revoked_on = fields.Date(required=True)
+
+
+consent_revoked = EventType("intake.consent.revoked", ConsentRevoked)

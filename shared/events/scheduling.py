@@ -89,3 +89,17 @@ class AppointmentCancelled(Schema):
 
 
 appointment_cancelled = EventType("scheduling.appointment.cancelled", AppointmentCancelled)
+
+
+class IntensityBelowMinimum(Schema):
+    """A finished week whose attended hours stayed below the current program's weekly minimum (issue 10)."""
+
+    enrollment_id = identifier(required=True)
+    patient_id = identifier(required=True)
+    program = code(required=True)
+    week_start = fields.Date(required=True)
+    attended_minutes = fields.Integer(required=True)
+    minimum_minutes = fields.Integer(required=True)
+
+
+intensity_below_minimum = EventType("scheduling.intensity.below_minimum", IntensityBelowMinimum)
