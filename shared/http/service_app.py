@@ -6,7 +6,8 @@ dispatcher, or ``SCRIPT_NAME`` under gunicorn behind the docker-compose gateway.
 """
 import os
 
-from flask import Flask
+import swagger_ui_bundle
+from flask import Flask, send_from_directory
 from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -14,8 +15,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from shared.context import ServiceContext
 from shared.http import audit, idempotency
 from shared.http.auth import install_authentication
-from shared.http.hardening import allow_docs_page, document_text_rule, install_hardening, install_key_rate_limit
+from shared.http.cors import install_cors
+from shared.http.hardening import (
+    allow_docs_page,
+    document_text_rule,
+    install_hardening,
+    install_key_rate_limit,
+    refuse_unknown_query_parameters,
+)
 from shared.http.health import install_health
+from shared.http.openapi import ContractPlugin
 from shared.http.problems import from_http_exception, register_problem_handlers
 from shared.http.request_context import install_request_id
 from shared.logging_setup import configure_logging
@@ -77,7 +86,9 @@ def create_service_app(
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="/docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        # Served by this app from the installed swagger-ui-bundle package: the docs work offline.
+        # Relative to /<service>/docs, so that it holds under any mount prefix.
+        OPENAPI_SWAGGER_UI_URL="docs/assets/",
         API_SPEC_OPTIONS={
             "info": {"description": description},
             "servers": [{"url": f"/{context.service}"}],
@@ -98,15 +109,19 @@ def create_service_app(
     install_hardening(app)
     install_request_id(app)
     install_authentication(app, on_failure=audit.record_failed_authentication)
+    install_cors(app, context.sites)
     install_key_rate_limit(app)
     audit.install_audit(app)  # before idempotency: a lost outcome record keeps the key's first answer (audit.py)
     idempotency.install_idempotency(app)
     install_health(app)
 
-    api = ServiceApi(app)
+    api = ServiceApi(app, spec_kwargs={"extra_plugins": [ContractPlugin()]})
     api.ma_plugin.converter.add_attribute_function(document_text_rule)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     allow_docs_page(app)
+    app.add_url_rule("/docs/assets/<path:filename>", "docs_assets",
+                     lambda filename: send_from_directory(swagger_ui_bundle.swagger_ui_path, filename))
+    refuse_unknown_query_parameters(app, api)
     register_problem_handlers(app)
     return app

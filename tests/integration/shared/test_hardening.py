@@ -126,10 +126,30 @@ def test_patient_data_is_never_cached_and_never_sniffed(intake):
     assert "default-src 'none'" in answer.headers["Content-Security-Policy"]
 
 
-def test_the_docs_page_has_a_policy_that_lets_swagger_ui_run_and_nothing_else(intake):
-    policy = intake.get("/docs").headers["Content-Security-Policy"]
-    assert "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net" in policy
-    assert "frame-ancestors 'none'" in policy
+def test_the_docs_page_loads_only_its_own_assets_which_the_service_serves(intake):
+    page = intake.get("/docs")
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-inline';" in policy and "http" not in policy
+    assert 'src="docs/assets/swagger-ui-bundle.js"' in page.get_data(as_text=True)
+    bundle = intake.get("/docs/assets/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and len(bundle.data) > 100_000
+
+
+def test_a_body_that_is_not_json_is_415(intake):
+    answer = intake.post("/v1/patients", data="mrn=H-1", content_type="application/x-www-form-urlencoded",
+                         headers=CLINICIAN)
+    assert (answer.status_code, answer.content_type) == (415, "application/problem+json")
+
+
+def test_malformed_json_is_a_400_that_says_so(intake):
+    answer = post_raw(intake, "/v1/patients", b'{"mrn": ')
+    assert answer.status_code == 400 and "not valid JSON" in answer.json["detail"]
+
+
+def test_an_unknown_query_parameter_is_a_400_naming_it_rather_than_a_filter_ignored(intake):
+    answer = intake.get("/v1/patients?family_name=Lovelace&mrn=H-1", headers=CLINICIAN)
+    assert (answer.status_code, answer.json["errors"]) == (400, {"family_name": ["Unknown query parameter."]})
+    assert intake.get("/v1/patients?mrn=H-1&page=1&page_size=5", headers=CLINICIAN).status_code == 200
 
 
 def test_an_address_that_keeps_guessing_keys_is_refused_even_with_a_right_key(intake):
