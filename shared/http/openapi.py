@@ -93,5 +93,4 @@ def _plain_summary(operation: dict) -> None:
         summary = first.rstrip(".")
     if summary:
         operation["summary"] = summary.replace("`", "")
-    if description:
-        operation["description"] = description
+    operation["description"] = description or operation.get("summary", "")

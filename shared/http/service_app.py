@@ -30,6 +30,9 @@ from shared.http.request_context import install_request_id
 from shared.logging_setup import configure_logging
 
 
+PROJECT_URL = "https://iop-operations.example"
+
+
 class Problem(Schema):
     """An error answer (RFC 9457); a 422 adds ``errors``, each field mapped to its messages."""
 
@@ -90,7 +93,9 @@ def create_service_app(
         # Relative to /<service>/docs, so that it holds under any mount prefix.
         OPENAPI_SWAGGER_UI_URL="docs/assets/",
         API_SPEC_OPTIONS={
-            "info": {"description": description},
+            "info": {"description": description,
+                     "contact": {"name": "IOP operations backend maintainers", "url": PROJECT_URL},
+                     "license": {"name": "Apache-2.0", "url": "https://www.apache.org/licenses/LICENSE-2.0"}},
             "servers": [{"url": f"/{context.service}"}],
             "security": [{"siteKey": []}],
             "components": {
