@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from shared import clock
 from shared.business_days import WEEKDAYS, BusinessCalendar
+from shared.programs import Program, ProgramCatalogError, parse_catalog
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Site:
     absence_escalation_threshold: int = 2
     # Free-form per-site settings a service may read (e.g. aftercare plan template overrides).
     options: dict = field(default_factory=dict)
+    # The site's program catalog (shared/programs.py): every service checks program codes here.
+    programs: dict[str, Program] = field(default_factory=lambda: parse_catalog(None))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -116,7 +119,12 @@ def _parse_site(entry: dict) -> Site:
         open_weekdays=frozenset(weekdays),
         holidays=frozenset(date.fromisoformat(day) for day in entry.get("holidays", [])),
     )
-    known = {"id", "name", "timezone", "api_keys", "business_days", "holidays", "absence_escalation_threshold"}
+    try:
+        programs = parse_catalog(entry.get("programs"))
+    except ProgramCatalogError as error:
+        raise SitesFileError(f"site '{site_id}': {error}") from error
+    known = {"id", "name", "timezone", "api_keys", "business_days", "holidays", "absence_escalation_threshold",
+             "programs"}
     return Site(
         id=site_id,
         name=name,
@@ -124,6 +132,7 @@ def _parse_site(entry: dict) -> Site:
         calendar=calendar,
         absence_escalation_threshold=int(entry.get("absence_escalation_threshold", 2)),
         options={k: v for k, v in entry.items() if k not in known},
+        programs=programs,
     )
 
 

@@ -54,3 +54,18 @@ def test_an_unknown_timezone_is_refused(tmp_path):
 def test_site_settings_beyond_the_known_ones_are_kept_as_options(tmp_path):
     site = load_sites(write_sites(tmp_path, one_site(aftercare_templates={"*": {}}))).get("mpls")
     assert site.options == {"aftercare_templates": {"*": {}}}
+
+
+def test_a_site_without_a_catalog_gets_the_default_programs(tmp_path):
+    catalog = load_sites(write_sites(tmp_path, one_site())).get("mpls").programs
+    assert {"mh-adult", "sud-adult", "adolescent", "php-adult", "op-adult"} <= set(catalog)
+    assert (catalog["php-adult"].level_of_care, catalog["php-adult"].weekly_minimum_hours) == ("2.5", 20)
+    assert catalog["sud-adult"].substance_use and not catalog["mh-adult"].substance_use
+
+
+def test_a_site_catalog_replaces_the_defaults_and_a_malformed_one_is_refused_with_its_reason(tmp_path):
+    own = {"code": "iop-x", "name": "X", "level_of_care": "2.1", "population": "adult", "substance_use": False,
+           "planned_weeks": 6, "weekly_minimum_hours": 9}
+    assert list(load_sites(write_sites(tmp_path, one_site(programs=[own]))).get("mpls").programs) == ["iop-x"]
+    with pytest.raises(SitesFileError, match="level_of_care"):
+        load_sites(write_sites(tmp_path, one_site(programs=[{**own, "level_of_care": "9"}])))
