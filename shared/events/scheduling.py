@@ -30,6 +30,14 @@ class AttendanceRecorded(Schema):
     enrollment_id = identifier(required=True)
     patient_id = identifier(required=True)
     status = code(required=True)
+    # Optional (issue 11), read by treatment to open the right session note: the session's kind
+    # (group, individual_therapy, medication_check_in), and for a group session its group, the
+    # group's modality (group_therapy, education, holistic, family) and the meeting's start, which
+    # together name one meeting whose attendees' notes share a narrative. None: an individual session.
+    session_kind = code(load_default=None, allow_none=True)
+    group_id = identifier(load_default=None, allow_none=True)
+    group_modality = code(load_default=None, allow_none=True)
+    starts_at = fields.AwareDateTime(load_default=None, allow_none=True)
 
 
 attendance_recorded = EventType("scheduling.attendance.recorded", AttendanceRecorded)

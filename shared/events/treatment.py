@@ -20,12 +20,29 @@ plan_activated = EventType("treatment.plan.activated", PlanActivated)
 class PlanReviewDue(Schema):
     enrollment_id = identifier(required=True)
     patient_id = identifier(required=True)
-    plan_id = identifier(load_default=None, allow_none=True)  # None: the first plan is missing
+    # The plan due for review; for the first plan, its unsigned draft, or None when not even a draft exists.
+    plan_id = identifier(load_default=None, allow_none=True)
     due_date = fields.Date(required=True)
     kind = code(required=True, one_of=("initial_plan", "review"))
+    # Why a review is due: its regular interval, or a change of level of care (None for initial_plan).
+    trigger = code(load_default=None, allow_none=True, one_of=("scheduled", "level_of_care_change"))
 
 
 plan_review_due = EventType("treatment.plan.review_due", PlanReviewDue)
+
+
+class PlanReviewed(Schema):
+    """A review of the plan in force was recorded (what closes a review that was due)."""
+
+    plan_id = identifier(required=True)
+    review_id = identifier(required=True)
+    enrollment_id = identifier(required=True)
+    patient_id = identifier(required=True)
+    reviewed_on = fields.Date(required=True)
+    next_review_date = fields.Date(required=True)
+
+
+plan_reviewed = EventType("treatment.plan.reviewed", PlanReviewed)
 
 
 class NoteSigned(Schema):

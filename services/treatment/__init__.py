@@ -1,0 +1,1 @@
+"""The treatment service: individualized treatment plans, signed session notes, discharge summaries."""

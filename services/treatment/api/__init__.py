@@ -1,0 +1,1 @@
+"""Treatment's HTTP API: one blueprint per resource."""
