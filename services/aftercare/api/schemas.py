@@ -1,18 +1,41 @@
-"""Answer and request schemas of the aftercare API; the OpenAPI spec is built from these."""
+"""Answer and request schemas of the aftercare API; the OpenAPI spec is built from these.
+
+Request dates are bounded (``ClinicalDate``); answer schemas use plain date and instant fields:
+what is answered was stored, and is not bounded like a request.
+"""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.aftercare.domain.referrals import STATUSES as REFERRAL_STATUSES
 from services.aftercare.domain.tasks import STATUSES as TASK_STATUSES
 from services.aftercare.domain.tasks import TASK_KINDS
 from shared.events.codes import LEVELS_OF_CARE
-from shared.http.fields import ClinicalDate, ClinicalInstant
+from shared.http.fields import ClinicalDate
 
-CODE = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$")
+
+class WholeMatch(validate.Regexp):
+    """A pattern the whole value must match: with ``re.match`` (``Regexp``), ``$`` also matches
+    before a final newline, so a code followed by a newline passed; the spec's pattern (ECMA) refuses
+    it, and so does this."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+CODE = WholeMatch(r"^[A-Za-z0-9_.:-]{1,64}$", error="Must be a code of letters, digits and _.:- (at most 64).")
 NOTE = validate.Length(min=1, max=2000)
+# A character the hardening gate lets through in text, and one of them that is more than white
+# space (Python's str.isspace, and the byte-order mark): written out, so that Python and the spec's
+# pattern (ECMA) read the class alike. A reason must say something: the domain refuses a blank one.
+_TEXT = "[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]"
+_VISIBLE = "[^\\u0000-\\u0020\\u007F\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF]"
+NOT_BLANK = WholeMatch(f"^{_TEXT}*{_VISIBLE}{_TEXT}*$", error="Must hold more than white space.")
+REASON = [NOTE, NOT_BLANK]
 
 
 class HistoryEntry(Schema):
-    at = ClinicalInstant()
+    at = fields.AwareDateTime()
     by = fields.String(metadata={"description": "Label of the key that made the change, or 'aftercare' for an event."})
     from_status = fields.String(data_key="from", attribute="from", allow_none=True)
     to = fields.String()
@@ -23,7 +46,7 @@ class HistoryEntry(Schema):
 
 class Appointment(Schema):
     id = fields.String()
-    starts_at = ClinicalInstant()
+    starts_at = fields.AwareDateTime()
     late = fields.Boolean(metadata={"description": "Booked after the 7-day window because no slot fitted inside it."})
 
 
@@ -34,16 +57,16 @@ class Task(Schema):
     patient_id = fields.String()
     kind = fields.String(metadata={"example": "follow_up_appointment"})
     owner_role = fields.String(metadata={"example": "case_manager"})
-    due_date = ClinicalDate()
+    due_date = fields.Date()
     status = fields.String(metadata={"description": "open, assigned, completed or cancelled"})
     assignee = fields.String(allow_none=True)
     content = fields.Dict(metadata={"description": "What the task asks for, e.g. the relapse-prevention sections."})
     source = fields.Dict(allow_none=True, metadata={"description": "What raised the task: an event, a referral, a plan window."})
     appointment = fields.Nested(Appointment, allow_none=True, metadata={"description": "The follow-up appointment booked for this task."})
-    attended_on = ClinicalDate(metadata={"description": "Day of the attended visit that met the follow-up."})
+    attended_on = fields.Date(metadata={"description": "Day of the attended visit that met the follow-up."})
     reconciliation_id = fields.String(metadata={"description": "The medication reconciliation that closed the handoff."})
-    created_at = ClinicalInstant(allow_none=True)
-    completed_at = ClinicalInstant(allow_none=True)
+    created_at = fields.AwareDateTime(allow_none=True)
+    completed_at = fields.AwareDateTime(allow_none=True)
     history = fields.List(fields.Nested(HistoryEntry))
 
 
@@ -58,26 +81,26 @@ class Referral(Schema):
     decline_reason = fields.String()
     re_referral_task_id = fields.String(metadata={"description": "The task opened when the referral was declined."})
     referral_follow_up_task_id = fields.String(metadata={"description": "The task opened when acceptance was late."})
-    created_at = ClinicalInstant()
-    sent_at = ClinicalInstant()
-    accepted_at = ClinicalInstant()
-    scheduled_at = ClinicalInstant()
-    completed_at = ClinicalInstant()
-    declined_at = ClinicalInstant()
-    cancelled_at = ClinicalInstant()
+    created_at = fields.AwareDateTime()
+    sent_at = fields.AwareDateTime()
+    accepted_at = fields.AwareDateTime()
+    scheduled_at = fields.AwareDateTime()
+    completed_at = fields.AwareDateTime()
+    declined_at = fields.AwareDateTime()
+    cancelled_at = fields.AwareDateTime()
     history = fields.List(fields.Nested(HistoryEntry))
 
 
 class FollowUp(Schema):
     appointment_id = fields.String(allow_none=True)
-    starts_at = ClinicalInstant(allow_none=True)
+    starts_at = fields.AwareDateTime(allow_none=True)
     late = fields.Boolean()
-    due_date = ClinicalDate(allow_none=True, metadata={"description": "The booked follow-up's day."})
-    visits = fields.List(ClinicalDate(), metadata={"description": "Days of attended follow-up visits."})
-    met_on = ClinicalDate(allow_none=True, metadata={"description": "First attended visit after the discharge day."})
+    due_date = fields.Date(allow_none=True, metadata={"description": "The booked follow-up's day."})
+    visits = fields.List(fields.Date(), metadata={"description": "Days of attended follow-up visits."})
+    met_on = fields.Date(allow_none=True, metadata={"description": "First attended visit after the discharge day."})
     within_7 = fields.Boolean(allow_none=True, metadata={"description": "Met within 7 days; null while the window is open."})
     within_30 = fields.Boolean(allow_none=True, metadata={"description": "Met within 30 days; null while the window is open."})
-    overdue = fields.Dict(keys=fields.String(), values=ClinicalDate(),
+    overdue = fields.Dict(keys=fields.String(), values=fields.Date(),
                           metadata={"description": "Windows raised as overdue (\"7\", \"30\") and their due dates."})
 
 
@@ -87,13 +110,13 @@ class Plan(Schema):
     patient_id = fields.String()
     program = fields.String()
     outcome = fields.String()
-    discharge_date = ClinicalDate()
+    discharge_date = fields.Date()
     template = fields.String(metadata={"description": "step_down after completion, re_engagement otherwise, or a site's own."})
     status = fields.String()
     follow_up = fields.Nested(FollowUp)
     tasks = fields.List(fields.Nested(Task))
     referrals = fields.List(fields.Nested(Referral))
-    created_at = ClinicalInstant()
+    created_at = fields.AwareDateTime()
 
 
 class PlanQuery(Schema):
@@ -119,7 +142,7 @@ class TaskAssignment(Schema):
 
 
 class TaskReopening(Schema):
-    reason = fields.String(required=True, validate=NOTE)
+    reason = fields.String(required=True, validate=REASON)
 
 
 class ReferralQuery(Schema):
@@ -138,7 +161,8 @@ class ReferralCreate(Schema):
 class ReferralTransition(Schema):
     to = fields.String(required=True, validate=validate.OneOf(REFERRAL_STATUSES), metadata={"example": "sent"})
     note = fields.String(validate=NOTE)
-    reason = fields.String(validate=NOTE, metadata={"description": "Required to decline; allowed to cancel."})
+    reason = fields.String(validate=REASON, metadata={"description": "Required to decline; allowed to cancel; "
+                                                                     "refused for any other move."})
 
 
 class FollowUpReportQuery(Schema):
@@ -164,6 +188,6 @@ class SiteFollowUpRates(Schema):
 
 
 class FollowUpReport(Schema):
-    from_date = ClinicalDate(data_key="from")
-    to_date = ClinicalDate(data_key="to")
+    from_date = fields.Date(data_key="from")
+    to_date = fields.Date(data_key="to")
     sites = fields.List(fields.Nested(SiteFollowUpRates))

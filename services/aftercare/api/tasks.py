@@ -32,7 +32,7 @@ def get_task(task_id):
 
 
 @blp.route("/<task_id>/complete", methods=["POST"])
-@blp.arguments(TaskCompletion)
+@blp.arguments(TaskCompletion, required=False)
 @blp.response(200, Task)
 @blp.alt_response(404, description="No such task at this site.")
 @blp.alt_response(409, description="The task is already completed or cancelled.")

@@ -37,6 +37,7 @@ def get_appointment(appointment_id):
 @blp.route("/<appointment_id>/reschedule", methods=["POST"])
 @blp.arguments(Reschedule)
 @blp.response(200, Appointment)
+@blp.alt_response(404, description="No such appointment at this site.")
 @blp.alt_response(409, description="The appointment is no longer booked.")
 def reschedule(fields, appointment_id):
     """Move a booked appointment to a future instant; re-emits scheduling.appointment.booked with the
@@ -46,8 +47,9 @@ def reschedule(fields, appointment_id):
 
 
 @blp.route("/<appointment_id>/cancel", methods=["POST"])
-@blp.arguments(Cancellation)
+@blp.arguments(Cancellation, required=False)
 @blp.response(200, Appointment)
+@blp.alt_response(404, description="No such appointment at this site.")
 @blp.alt_response(409, description="Attendance was already taken.")
 def cancel(fields, appointment_id):
     """Cancel a booked appointment (emits scheduling.appointment.cancelled with the reason code; the

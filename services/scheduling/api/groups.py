@@ -1,7 +1,15 @@
 """Therapy groups: their definition, their roster (seats and waiting list) and who attends a meeting."""
 from flask_smorest import Blueprint
 
-from services.scheduling.api.schemas import Group, GroupCreate, GroupQuery, GroupUpdate, Roster, SessionRoster
+from services.scheduling.api.schemas import (
+    Group,
+    GroupCreate,
+    GroupQuery,
+    GroupUpdate,
+    MeetingPath,
+    Roster,
+    SessionRoster,
+)
 from services.scheduling.use_cases import groups
 from shared.http.current import current_site, request_cause, store
 from shared.http.pagination import page_of
@@ -37,7 +45,7 @@ def get_group(group_id):
 
 
 @blp.route("/<group_id>", methods=["PATCH"])
-@blp.arguments(GroupUpdate(partial=True))
+@blp.arguments(GroupUpdate(partial=True), required=False)
 @blp.response(200, Group)
 @blp.alt_response(409, description="The group is archived.")
 def update_group(changes, group_id):
@@ -64,8 +72,9 @@ def group_roster(group_id):
 
 
 @blp.route("/<group_id>/sessions/<local_date>/roster", methods=["GET"])
+@blp.arguments(MeetingPath, location="path")
 @blp.response(200, SessionRoster)
-def session_roster(group_id, local_date):
+def session_roster(path, group_id, local_date):
     """Who is booked into the group's meeting on a date (site time), with each patient's session
     id for taking attendance. Cancelled sessions are listed with status ``cancelled``."""
-    return groups.session_roster(store(), current_site(), group_id, local_date)
+    return groups.session_roster(store(), current_site(), group_id, path["local_date"])

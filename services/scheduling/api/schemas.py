@@ -2,23 +2,47 @@
 
 Instants are stored in UTC and answered with the site's UTC offset (``SiteInstant``), so that
 ``2026-12-01T15:00:00Z`` reads ``2026-12-01T09:00:00-06:00`` at a Chicago site. Value rules
-of a group (modality, weekdays, HH:MM, bounds) live in the domain (``domain/groups.py``) and
-are reported field by field like the schema's own errors.
+of a group (modality, weekdays, HH:MM, bounds) are defined in the domain (``domain/groups.py``);
+the request schemas check them too, with the domain's values and messages, so that the OpenAPI
+spec says what a request may carry. Answer schemas use plain date fields: what is answered was
+stored, and is not bounded like a request.
 """
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from services.scheduling.domain.appointments import APPOINTMENT_STATUSES, ATTENDANCE_OUTCOMES, CANCELLATION_REASONS
 from services.scheduling.domain.attendance import ATTENDANCE_STATUSES
 from services.scheduling.domain.enrollment_schedules import GROUP_PLACEMENTS
 from services.scheduling.domain.follow_up import FOLLOW_UP
-from services.scheduling.domain.groups import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, MODALITIES
+from services.scheduling.domain.groups import (
+    CAPACITY_MESSAGE,
+    DURATION_MESSAGE,
+    MAX_DURATION_MINUTES,
+    MIN_DURATION_MINUTES,
+    MODALITIES,
+    MODALITY_MESSAGE,
+    START_TIME_MESSAGE,
+    START_TIME_PATTERN,
+    weekday_errors,
+)
 from services.scheduling.domain.schedule import SESSION_KINDS
 from services.scheduling.domain.sessions import CANCELLED, SCHEDULED
 from shared.business_days import WEEKDAYS
 from shared.http.current import current_site
 from shared.http.fields import ClinicalDate, ClinicalInstant
 
-CODE = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="Must be a code of letters, digits and _.:- (at most 64).")
+
+class WholeMatch(validate.Regexp):
+    """A pattern the whole value must match: with ``re.match`` (``Regexp``), ``$`` also matches
+    before a final newline, so a code followed by a newline passed; the spec's pattern (ECMA) refuses
+    it, and so does this."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+CODE = WholeMatch(r"^[A-Za-z0-9_.:-]{1,64}$", error="Must be a code of letters, digits and _.:- (at most 64).")
 SESSION_STATUSES = (SCHEDULED, CANCELLED, *ATTENDANCE_STATUSES)
 MAX_NOTE_LENGTH = 500
 
@@ -34,20 +58,28 @@ class SiteInstant(fields.AwareDateTime):
 
 # --- groups ----------------------------------------------------------------------------------
 
+def _valid_weekdays(weekdays: list) -> None:
+    if messages := weekday_errors(weekdays):
+        raise ValidationError(messages)
+
+
 class GroupCreate(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100),
                          metadata={"example": "Morning DBT skills"})
     program = fields.String(required=True, validate=CODE, metadata={"example": "mh-adult"})
-    modality = fields.String(required=True, metadata={"description": f"One of {', '.join(MODALITIES)}.",
-                                                      "example": "group_therapy"})
-    weekdays = fields.List(fields.String(), required=True,
-                           metadata={"description": f"Distinct weekdays among {', '.join(WEEKDAYS)}.",
+    modality = fields.String(required=True, validate=validate.OneOf(MODALITIES, error=MODALITY_MESSAGE),
+                             metadata={"example": "group_therapy"})
+    # Checked as a whole (unknown and repeated days reported under "weekdays"), documented item by item.
+    weekdays = fields.List(fields.String(metadata={"enum": list(WEEKDAYS)}), required=True, validate=_valid_weekdays,
+                           metadata={"description": "Distinct weekdays.", "minItems": 1, "uniqueItems": True,
                                      "example": ["mon", "wed", "fri"]})
-    start_time = fields.String(required=True, metadata={"description": "Local time at the site, HH:MM (24-hour).",
-                                                        "example": "09:00"})
-    duration_minutes = fields.Integer(required=True, strict=True, metadata={
-        "description": f"{MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES}.", "example": 180})
-    capacity = fields.Integer(required=True, strict=True, metadata={"description": "Seats; at least 1.", "example": 10})
+    start_time = fields.String(required=True, validate=WholeMatch(START_TIME_PATTERN, error=START_TIME_MESSAGE),
+                               metadata={"description": "Local time at the site, HH:MM (24-hour).", "example": "09:00"})
+    duration_minutes = fields.Integer(
+        required=True, strict=True, metadata={"example": 180},
+        validate=validate.Range(min=MIN_DURATION_MINUTES, max=MAX_DURATION_MINUTES, error=DURATION_MESSAGE))
+    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, error=CAPACITY_MESSAGE),
+                              metadata={"description": "Seats.", "example": 10})
     facilitator = fields.String(validate=validate.Length(min=1, max=100),
                                 metadata={"description": "Staff label of the facilitator.", "example": "J. Okafor, LICSW"})
 
@@ -97,6 +129,12 @@ class Roster(Schema):
     waiting_list = fields.List(fields.Nested(WaitingEntry), metadata={"description": "First come, first served."})
 
 
+class MeetingPath(Schema):
+    group_id = fields.String(required=True)
+    local_date = ClinicalDate(required=True, metadata={"description": "The meeting's date at the site, YYYY-MM-DD.",
+                                                       "example": "2026-12-09"})
+
+
 class SessionAttendee(Schema):
     enrollment_id = fields.String()
     patient_id = fields.String()
@@ -106,7 +144,7 @@ class SessionAttendee(Schema):
 
 class SessionRoster(Schema):
     group_id = fields.String()
-    date = ClinicalDate()
+    date = fields.Date()
     starts_at = SiteInstant(allow_none=True)
     ends_at = SiteInstant(allow_none=True)
     attendees = fields.List(fields.Nested(SessionAttendee))
@@ -127,7 +165,7 @@ class Session(Schema):
     ends_at = SiteInstant(metadata={"example": "2026-12-01T12:00:00-06:00"})
     status = fields.String(metadata={"description": "scheduled until attendance is taken, then the attendance status "
                                                     f"({', '.join(ATTENDANCE_STATUSES)}); cancelled after discharge."})
-    local_date = ClinicalDate(metadata={"description": "The date at the site."})
+    local_date = fields.Date(metadata={"description": "The date at the site."})
     attendance = fields.Nested(AttendanceEntry, allow_none=True)
     attendance_history = fields.List(fields.Nested(AttendanceEntry),
                                      metadata={"description": "Every recording, corrections included, oldest first."})
@@ -146,7 +184,7 @@ class AttendanceRecord(Schema):
 
 
 class WeekHours(Schema):
-    week_start = ClinicalDate(metadata={"description": "The Monday of the week, at the site."})
+    week_start = fields.Date(metadata={"description": "The Monday of the week, at the site."})
     scheduled_hours = fields.Float()
 
 
@@ -162,8 +200,8 @@ class Schedule(Schema):
     group_placement = fields.String(metadata={
         "description": f"One of {', '.join(GROUP_PLACEMENTS)}: waitlisted has no group sessions until a seat "
                        "frees; group_unavailable means an unknown or archived group."})
-    start_date = ClinicalDate()
-    planned_end_date = ClinicalDate()
+    start_date = fields.Date()
+    planned_end_date = fields.Date()
     status = fields.String(metadata={"description": "active or ended"})
     session_count = fields.Integer()
     weekly_hours = fields.List(fields.Nested(WeekHours))
@@ -172,7 +210,7 @@ class Schedule(Schema):
 
 
 class AttendanceWeek(Schema):
-    week_start = ClinicalDate()
+    week_start = fields.Date()
     scheduled_hours = fields.Float()
     attended_hours = fields.Float()
     below_minimum = fields.Boolean(allow_none=True, metadata={
@@ -208,7 +246,7 @@ class Appointment(Schema):
     ends_at = SiteInstant()
     status = fields.String(metadata={"description": f"One of {', '.join(APPOINTMENT_STATUSES)}."})
     late = fields.Boolean(metadata={"description": "The follow-up falls after the 7-day window."})
-    discharge_date = ClinicalDate(allow_none=True)
+    discharge_date = fields.Date(allow_none=True)
     history = fields.List(fields.Nested(AppointmentHistoryEntry))
 
 

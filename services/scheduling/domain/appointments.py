@@ -90,9 +90,11 @@ def check_future(starts_at: datetime, now: datetime) -> None:
 
 
 def rescheduled(appointment: dict, *, starts_at: datetime, now: datetime, by: str, zone: ZoneInfo) -> Outcome:
-    """A booked appointment moved to ``starts_at`` (same length); Conflict once it is no longer booked."""
+    """A booked appointment moved to ``starts_at`` (same length); Conflict once it is no longer booked,
+    Invalid for an instant not in the future."""
     if appointment["status"] != BOOKED:
         raise IllegalTransition("appointment", appointment["status"], "rescheduled")
+    check_future(starts_at, now)
     changes = {
         "starts_at": starts_at,
         "ends_at": starts_at + (appointment["ends_at"] - appointment["starts_at"]),

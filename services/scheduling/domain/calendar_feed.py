@@ -7,7 +7,7 @@ Times are written in UTC (``...Z``) so that no VTIMEZONE block is needed.
 """
 from datetime import UTC, date, datetime, timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from services.scheduling.domain.groups import group_slot, is_archived
 from services.scheduling.domain.schedule import GROUP, generate_sessions
@@ -79,7 +79,9 @@ def render_ics(calendar_name: str, events, dtstamp: datetime) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", calendar_name)
+    # An X- property is written as given unless typed: as TEXT, a line break or a comma in a
+    # group's name is escaped instead of breaking the content line.
+    calendar.add("x-wr-calname", vText(calendar_name))
     for item in events:
         if item["summary"] not in allowed_summaries:
             raise ValueError(f"summary must be one of {sorted(allowed_summaries)}")

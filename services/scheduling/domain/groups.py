@@ -8,7 +8,7 @@ Groups emit no events: each function returns the changed fields to write, or Non
 """
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from services.scheduling.domain.rosters import Roster, fill_free_seats, join, leave
 from shared.business_days import WEEKDAYS
@@ -20,8 +20,16 @@ MIN_DURATION_MINUTES = 15
 MAX_DURATION_MINUTES = 480
 
 # Two digits each, 24-hour clock: "9:00" and "09:00:00" are refused so that what is stored
-# is always what the contract shows.
-_HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+# is always what the contract shows. The request schema documents the same pattern.
+START_TIME_PATTERN = r"^([01]\d|2[0-3]):([0-5]\d)$"
+_HH_MM = re.compile(START_TIME_PATTERN)
+
+# The messages of each rule, also given by the request schema, which checks the same rules
+# first so that the OpenAPI spec carries them.
+MODALITY_MESSAGE = f"Must be one of {', '.join(MODALITIES)}."
+START_TIME_MESSAGE = "Must be a time in HH:MM form (24-hour clock), e.g. 09:00."
+DURATION_MESSAGE = f"Must be a whole number of minutes from {MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES}."
+CAPACITY_MESSAGE = "Must be a whole number of at least 1."
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,7 @@ class GroupSlot:
 
 def parse_start_time(value: str) -> time:
     """``"HH:MM"`` as a :class:`datetime.time`; raises ``ValueError`` for anything else."""
-    match = _HH_MM.match(value) if isinstance(value, str) else None
+    match = _HH_MM.fullmatch(value) if isinstance(value, str) else None
     if not match:
         raise ValueError(f"{value!r} is not a time in HH:MM form")
     return time(int(match.group(1)), int(match.group(2)))
@@ -68,19 +76,17 @@ def validate_group(
     """
     errors: dict[str, list[str]] = {}
     if modality not in MODALITIES:
-        errors["modality"] = [f"Must be one of {', '.join(MODALITIES)}."]
+        errors["modality"] = [MODALITY_MESSAGE]
     if messages := weekday_errors(weekdays):
         errors["weekdays"] = messages
     try:
         parsed_time = parse_start_time(start_time)
     except ValueError:
-        errors["start_time"] = ["Must be a time in HH:MM form (24-hour clock), e.g. 09:00."]
+        errors["start_time"] = [START_TIME_MESSAGE]
     if not _is_int(duration_minutes) or not MIN_DURATION_MINUTES <= duration_minutes <= MAX_DURATION_MINUTES:
-        errors["duration_minutes"] = [
-            f"Must be a whole number of minutes from {MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES}."
-        ]
+        errors["duration_minutes"] = [DURATION_MESSAGE]
     if not _is_int(capacity) or capacity < 1:
-        errors["capacity"] = ["Must be a whole number of at least 1."]
+        errors["capacity"] = [CAPACITY_MESSAGE]
     if errors:
         raise Invalid(errors)
     # Stored in calendar order so that two definitions with the same days compare equal.
@@ -99,14 +105,6 @@ def group_slot(group: dict) -> GroupSlot:
 
 def roster_of(group: dict) -> Roster:
     return Roster(list(group.get("members") or []), list(group.get("waiting_list") or []))
-
-
-def meeting_day(local_date: str) -> date:
-    """A meeting's date as a client names it in a path (YYYY-MM-DD); Invalid otherwise."""
-    try:
-        return date.fromisoformat(local_date)
-    except ValueError:
-        raise Invalid({"local_date": ["Must be a date YYYY-MM-DD."]}) from None
 
 
 def is_archived(group: dict) -> bool:

@@ -55,9 +55,9 @@ def _change(store: SchedulingStore, cause: Cause, site: Site, appointment_id: st
 
 def reschedule_appointment(store: SchedulingStore, cause: Cause, site: Site, appointment_id: str,
                            starts_at: datetime) -> dict:
-    """Move a booked appointment to a future instant; re-emits scheduling.appointment.booked."""
+    """Move a booked appointment to a future instant; re-emits scheduling.appointment.booked. The
+    appointment is looked up first: an unknown one is NotFound whatever the instant."""
     now, starts_at = clock.now(), starts_at.astimezone(UTC)
-    rules.check_future(starts_at, now)
     return _change(store, cause, site, appointment_id, lambda appointment: rules.rescheduled(
         appointment, starts_at=starts_at, now=now, by=cause.actor, zone=site.zone))
 

@@ -6,6 +6,7 @@ written first, then :func:`seat_promoted_members` gives the sessions. That step 
 re-run after every roster change, so it also finishes a seating interrupted by a crash.
 """
 import uuid
+from datetime import date
 
 from services.scheduling.domain import groups as rules
 from services.scheduling.domain.enrollment_schedules import ACTIVE, GROUP_UNAVAILABLE, NO_GROUP, seated
@@ -87,11 +88,9 @@ def group_roster(store: SchedulingStore, site: Site, group_id: str) -> dict:
     }
 
 
-def session_roster(store: SchedulingStore, site: Site, group_id: str, local_date: str) -> dict:
-    """Who is booked into the group's meeting on ``local_date`` (YYYY-MM-DD at the site), cancelled
-    sessions included."""
+def session_roster(store: SchedulingStore, site: Site, group_id: str, day: date) -> dict:
+    """Who is booked into the group's meeting on ``day`` (at the site), cancelled sessions included."""
     group = find_group(store, site, group_id)
-    day = rules.meeting_day(local_date)
     attendees, meeting = [], None
     for schedule in store.schedules.find({"site_id": site.id, "group_id": group_id}):
         for record in schedule["sessions"]:

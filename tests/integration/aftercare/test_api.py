@@ -282,3 +282,42 @@ def test_the_openapi_spec_lists_every_path(aftercare):
         "/v1/referrals", "/v1/referrals/{referral_id}", "/v1/referrals/{referral_id}/transitions",
         "/v1/reports/follow-up",
     }
+
+
+# Fuzzing (issue 14): the spec says what a request may carry, and the service keeps to it.
+
+def test_a_reason_of_white_space_only_is_refused_on_the_field_as_the_spec_says(aftercare, context):
+    # Was refused by the domain while the spec allowed any non-empty text (schema-valid request rejected).
+    raise_risk_flag(context)
+    [task] = aftercare.get("/v1/tasks", headers=CLINICIAN).json
+    aftercare.post(f"/v1/tasks/{task['id']}/assign", json={"assignee": "staff:cm-17"}, headers=CLINICIAN)
+    answer = aftercare.post(f"/v1/tasks/{task['id']}/reopen", json={"reason": "\u00a0 \t"}, headers=CLINICIAN)
+    assert (answer.status_code, answer.json["errors"]) == (422, {"reason": ["Must hold more than white space."]})
+    assert aftercare.get(f"/v1/tasks/{task['id']}", headers=CLINICIAN).json["status"] == "assigned"
+    spec = aftercare.get("/openapi.json").json["components"]["schemas"]["TaskReopening"]["properties"]["reason"]
+    assert (spec["minLength"], "pattern" in spec) == (1, True)
+
+
+def test_declining_with_a_blank_reason_is_refused_on_the_field(aftercare, context):
+    deliver(context, completion())
+    referral = step_down_referral(aftercare, the_plan(aftercare))
+    move(aftercare, referral["id"], "sent")
+    answer = move(aftercare, referral["id"], "declined", reason="   ")
+    assert (answer.status_code, list(answer.json["errors"])) == (422, ["reason"])
+
+
+def test_an_assignee_followed_by_a_line_break_is_refused(aftercare, context):
+    # Python's "$" also matched before a final newline, which the spec's pattern does not allow.
+    raise_risk_flag(context)
+    [task] = aftercare.get("/v1/tasks", headers=CLINICIAN).json
+    answer = aftercare.post(f"/v1/tasks/{task['id']}/assign", json={"assignee": "staff:cm-17\n"}, headers=CLINICIAN)
+    assert (answer.status_code, list(answer.json["errors"])) == (422, ["assignee"])
+
+
+def test_completing_a_task_without_a_body_completes_it_as_its_spec_says(aftercare, context):
+    raise_risk_flag(context)
+    [task] = aftercare.get("/v1/tasks", headers=CLINICIAN).json
+    answer = aftercare.post(f"/v1/tasks/{task['id']}/complete", headers=CLINICIAN)
+    assert (answer.status_code, answer.json["status"]) == (200, "completed")
+    operation = aftercare.get("/openapi.json").json["paths"]["/v1/tasks/{task_id}/complete"]["post"]
+    assert operation["requestBody"]["required"] is False

@@ -103,3 +103,19 @@ def test_the_openapi_document_enumerates_the_cancellation_reasons(scheduling):
     assert cancellation["reason"]["enum"] == ["patient_request", "provider_unavailable", "rescheduled", "discharged",
                                               "other"]
     assert "never sent in an event" in cancellation["note"]["description"]
+
+
+# Fuzzing (issue 14): what the spec says and what is answered agree.
+
+def test_rescheduling_an_unknown_appointment_is_404_whatever_the_instant(scheduling):
+    answer = scheduling.post("/v1/appointments/no-such-appointment/reschedule",
+                             json={"starts_at": "2020-01-01T10:00:00+00:00"}, headers=CLINICIAN)
+    assert answer.status_code == 404
+
+
+def test_a_cancellation_without_a_body_cancels_as_its_spec_says(scheduling, context):
+    appointment = booked_follow_up(scheduling, context)
+    answer = scheduling.post(f"/v1/appointments/{appointment['id']}/cancel", headers=CLINICIAN)
+    assert (answer.status_code, answer.json["status"]) == (200, "cancelled")
+    operation = scheduling.get("/openapi.json").json["paths"]["/v1/appointments/{appointment_id}/cancel"]["post"]
+    assert operation["requestBody"]["required"] is False

@@ -50,3 +50,11 @@ def test_a_patient_unknown_at_the_site_has_no_feed(scheduling, context):
     deliver(context, admitted)
     answer = scheduling.get(f"/v1/patients/{admitted['payload']['patient_id']}/calendar.ics", headers=OTHER_SITE)
     assert answer.status_code == 404
+
+
+def test_a_group_name_with_line_breaks_and_commas_is_escaped_in_the_feed_name(scheduling):
+    # Was a 500: the calendar name was written unescaped, and a line break cannot be in a content line.
+    group = create_group(scheduling, name="Morning, DBT;\nskills\r\n")
+    answer = scheduling.get(f"/v1/groups/{group['id']}/calendar.ics", headers=CLINICIAN)
+    assert feed(answer)
+    assert b"X-WR-CALNAME:Morning\\, DBT\\;\\nskills\\n\r\n" in answer.data

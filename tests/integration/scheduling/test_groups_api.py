@@ -90,3 +90,61 @@ def test_the_openapi_document_lists_every_path(scheduling):
         "/v1/appointments/{appointment_id}/cancel", "/v1/appointments/{appointment_id}/attendance",
         "/v1/patients/{patient_id}/calendar.ics",
     }
+
+
+# Fuzzing (issue 14): the spec says what a request may carry, and the service keeps to it.
+
+def group_create_spec(scheduling) -> dict:
+    return scheduling.get("/openapi.json").json["components"]["schemas"]["GroupCreate"]["properties"]
+
+
+def test_the_spec_carries_the_rules_of_a_group_definition(scheduling):
+    spec = group_create_spec(scheduling)
+    assert spec["modality"]["enum"] == ["group_therapy", "education", "holistic", "family"]
+    assert (spec["weekdays"]["items"]["enum"], spec["weekdays"]["minItems"], spec["weekdays"]["uniqueItems"]) == (
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], 1, True)
+    assert spec["start_time"]["pattern"] == r"^([01]\d|2[0-3]):([0-5]\d)$"
+    assert (spec["duration_minutes"]["minimum"], spec["duration_minutes"]["maximum"]) == (15, 480)
+    assert spec["capacity"]["minimum"] == 1
+
+
+def test_an_empty_weekday_and_a_repeated_one_are_refused_on_the_field(scheduling):
+    # Was refused by the domain while the spec allowed any string (schema-valid request rejected).
+    for weekdays in ([""], ["mon", "mon"], []):
+        answer = scheduling.post("/v1/groups", json={**GROUP, "weekdays": weekdays}, headers=CLINICIAN)
+        assert (answer.status_code, set(answer.json["errors"])) == (422, {"weekdays"}), weekdays
+
+
+def test_a_code_or_a_time_followed_by_a_line_break_is_refused(scheduling):
+    # Python's "$" also matched before a final newline, which the spec's pattern does not allow.
+    answer = scheduling.post("/v1/groups", json={**GROUP, "program": "mh-adult\n", "start_time": "09:00\n"},
+                             headers=CLINICIAN)
+    assert (answer.status_code, set(answer.json["errors"])) == (422, {"program", "start_time"})
+
+
+def test_a_duration_outside_its_bounds_is_refused_on_the_field_without_change(scheduling):
+    group = create_group(scheduling)
+    answer = scheduling.patch(f"/v1/groups/{group['id']}", json={"duration_minutes": 481}, headers=CLINICIAN)
+    assert (answer.status_code, set(answer.json["errors"])) == (422, {"duration_minutes"})
+    assert scheduling.get(f"/v1/groups/{group['id']}", headers=CLINICIAN).json["duration_minutes"] == 180
+
+
+def test_a_change_without_a_body_changes_nothing_as_its_spec_says(scheduling):
+    group = create_group(scheduling)
+    answer = scheduling.patch(f"/v1/groups/{group['id']}", headers=CLINICIAN)
+    assert (answer.status_code, answer.json["name"], answer.json["capacity"]) == (200, group["name"], 10)
+    operation = scheduling.get("/openapi.json").json["paths"]["/v1/groups/{group_id}"]["patch"]
+    assert operation["requestBody"]["required"] is False
+
+
+def test_a_meeting_date_not_in_iso_form_is_refused_on_the_path_parameter(scheduling):
+    group = create_group(scheduling)
+    answer = scheduling.get(f"/v1/groups/{group['id']}/sessions/9-December/roster", headers=CLINICIAN)
+    assert (answer.status_code, set(answer.json["errors"])) == (422, {"local_date"})
+
+
+def test_the_spec_documents_the_meeting_date_as_a_date(scheduling):
+    # The operation's parameter, which overrides the plain string the route alone would document.
+    path = scheduling.get("/openapi.json").json["paths"]["/v1/groups/{group_id}/sessions/{local_date}/roster"]
+    [local_date] = [parameter for parameter in path["get"]["parameters"] if parameter["name"] == "local_date"]
+    assert (local_date["in"], local_date["schema"]["format"]) == ("path", "date")

@@ -59,6 +59,11 @@ def test_rescheduling_into_the_past_is_refused_on_the_field(store, cause, site, 
     assert list(refused.value.errors) == ["starts_at"]
 
 
+def test_an_unknown_appointment_is_not_found_before_its_instant_is_judged(store, cause, site):
+    with pytest.raises(NotFound):
+        appointments.reschedule_appointment(store, cause, site, "no-such-appointment", LONG_AGO)
+
+
 def test_a_cancelled_appointment_cannot_be_rescheduled(store, cause, site, follow_up):
     appointments.cancel_appointment(store, cause, site, follow_up["_id"], reason="patient_request")
     with pytest.raises(Conflict):
