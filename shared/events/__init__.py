@@ -3,7 +3,7 @@ version, and one builder per event type next to its schema (``shared.events.inta
 
 Importing this package registers every payload schema, so producers and consumers share one registry.
 """
-from shared.events import aftercare, intake, medication, scheduling, treatment  # noqa: F401  (registers schemas)
+from shared.events import aftercare, intake, medication, scheduling, treatment, webhooks  # noqa: F401  (registers schemas)
 from shared.events.envelope import Event, UnknownEvent, load_event
 from shared.events.registry import DomainEvent, EventType, InvalidEvent, registered_event_types, schema_for
 

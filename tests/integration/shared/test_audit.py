@@ -12,6 +12,7 @@ from shared.audit_chain import COLLECTION, GENESIS, append, read_chain, to_milli
 from shared.database import service_database
 from shared.http.audit import record_failed_authentication
 from system import audit as audit_command
+from system.services import SERVICES
 from tests.conftest import CLINICIAN, OPERATOR, api_client
 
 ALEX = {"mrn": "MRN-4711", "given_name": "Alex", "family_name": "Rivera", "birth_date": "1990-04-12"}
@@ -233,7 +234,7 @@ def test_verify_checks_every_service_by_default(intake, verify):
     three_calls(intake)
     code, out = verify()
     assert code == 0
-    assert [line.split(":")[0] for line in out.splitlines()] == ["intake", "scheduling", "medication", "aftercare"]
+    assert [line.split(":")[0] for line in out.splitlines()] == list(SERVICES)
     assert "scheduling: 0 records, chain intact" in out
 
 

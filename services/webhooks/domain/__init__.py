@@ -1,0 +1,1 @@
+"""Pure rules of webhooks: URLs, signing, the retry schedule, endpoints and deliveries."""
