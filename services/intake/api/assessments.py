@@ -1,7 +1,14 @@
 """Measurement-based care: assessments scored on the server, and progress against the baseline."""
 from flask_smorest import Blueprint
 
-from services.intake.api.schemas import Assessment, AssessmentCreate, AssessmentQuery, AssessmentSummary
+from services.intake.api.schemas import (
+    ASSESSMENT_CREATE_RULES,
+    Assessment,
+    AssessmentCreate,
+    AssessmentQuery,
+    AssessmentSummary,
+    body_rules,
+)
 from services.intake.use_cases import assessments
 from shared.http.auth import current_site_id
 from shared.http.current import current_site, find_at_site, request_cause, store
@@ -13,7 +20,11 @@ blp = Blueprint("assessments", __name__, url_prefix="/v1/patients",
 
 @blp.route("/<patient_id>/assessments", methods=["POST"])
 @blp.arguments(AssessmentCreate)
+@blp.doc(**body_rules(AssessmentCreate, **ASSESSMENT_CREATE_RULES))
 @blp.response(201, Assessment)
+@blp.alt_response(422, description="Invalid fields: a wrong item count or an item outside 0-3, an "
+                                   "`administered_at` in the future, or an `enrollment_id` that is not this "
+                                   "patient's.")
 def record_assessment(fields, patient_id):
     """Score and record an assessment (emits intake.assessment.recorded, and intake.risk.flagged
     when a risk flag is raised, in the same write). A wrong item count or an item outside 0-3

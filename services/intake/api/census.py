@@ -14,6 +14,7 @@ blp = Blueprint("census", __name__, url_prefix="/v1/census",
 @operations_endpoint
 @blp.arguments(CensusQuery, location="query")
 @blp.response(200, Census)
+@blp.alt_response(422, description="`from` after `to`, or a range of more than 366 days.")
 def census(query):
     """The census of the caller's site, or of every site for an operator key. The range
     defaults to the last 30 days up to each site's today (`from` and `to` included)."""

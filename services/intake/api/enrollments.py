@@ -15,6 +15,7 @@ blp = Blueprint("enrollments", __name__, url_prefix="/v1/enrollments",
 @blp.arguments(EnrollmentCreate)
 @blp.response(201, Enrollment)
 @blp.alt_response(409, description="The patient already has an active enrollment in this program.")
+@blp.alt_response(422, description="Invalid fields, or `patient_id` names no patient of this site.")
 def admit(fields):
     """Admit a patient into a program (emits intake.enrollment.admitted)."""
     return enrollments.admit(store(), request_cause(), fields)
@@ -41,6 +42,8 @@ def get_enrollment(enrollment_id):
 @blp.arguments(Discharge)
 @blp.response(200, Enrollment)
 @blp.alt_response(409, description="The enrollment is no longer active (e.g. a second discharge).")
+@blp.alt_response(422, description="Invalid fields, or a `discharge_date` before the start date or after the "
+                                   "site's today.")
 def discharge(fields, enrollment_id):
     """Discharge with an outcome: ``completed`` emits intake.enrollment.completed, any other
     outcome intake.enrollment.discharged. Exactly one event per enrollment: a second discharge
@@ -52,6 +55,8 @@ def discharge(fields, enrollment_id):
 @blp.arguments(LengthChange)
 @blp.response(200, Enrollment)
 @blp.alt_response(409, description="The enrollment is no longer active.")
+@blp.alt_response(422, description="Invalid fields, a length outside the program's bounds, or one whose planned "
+                                   "end is before the site's today.")
 def change_planned_length(fields, enrollment_id):
     """Extend or shorten the program while active (emits intake.enrollment.length_changed,
     which scheduling uses to extend or trim the schedule)."""

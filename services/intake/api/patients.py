@@ -1,7 +1,14 @@
 """Patients: registration, demographics, lookup by MRN or name prefix."""
 from flask_smorest import Blueprint
 
-from services.intake.api.schemas import Patient, PatientCreate, PatientQuery, PatientUpdate
+from services.intake.api.schemas import (
+    PATIENT_UPDATE_RULES,
+    Patient,
+    PatientCreate,
+    PatientQuery,
+    PatientUpdate,
+    body_rules,
+)
 from services.intake.use_cases import patients
 from shared.http.auth import current_site_id
 from shared.http.current import find_at_site, request_cause, store
@@ -14,6 +21,7 @@ blp = Blueprint("patients", __name__, url_prefix="/v1/patients", description="Pa
 @blp.arguments(PatientCreate)
 @blp.response(201, Patient)
 @blp.alt_response(409, description="The MRN is already used at this site.")
+@blp.alt_response(422, description="Invalid fields, e.g. a `birth_date` after today.")
 def register_patient(fields):
     """Register a patient (emits intake.patient.registered)."""
     return patients.register(store(), request_cause(), fields)
@@ -38,7 +46,11 @@ def get_patient(patient_id):
 
 @blp.route("/<patient_id>", methods=["PATCH"])
 @blp.arguments(PatientUpdate)
+@blp.doc(**body_rules(PatientUpdate, **PATIENT_UPDATE_RULES))
 @blp.response(200, Patient)
+@blp.alt_response(409, description="The new MRN is already used at this site.")
+@blp.alt_response(422, description="No field to change (`_request`), or invalid fields, e.g. a `birth_date` "
+                                   "after today.")
 def update_patient(changes, patient_id):
     """Update demographics; the MRN stays unique at the site."""
     return patients.update(store(), request_cause(), patient_id, changes)

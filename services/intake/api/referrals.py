@@ -1,7 +1,15 @@
 """Inbound referrals: received, screened, accepted, admitted, or declined with a reason."""
 from flask_smorest import Blueprint
 
-from services.intake.api.schemas import Referral, ReferralCreate, ReferralQuery, ReferralTransition
+from services.intake.api.schemas import (
+    REFERRAL_CREATE_RULES,
+    REFERRAL_TRANSITION_RULES,
+    Referral,
+    ReferralCreate,
+    ReferralQuery,
+    ReferralTransition,
+    body_rules,
+)
 from services.intake.use_cases import referrals
 from shared.http.auth import current_site_id
 from shared.http.current import find_at_site, request_cause, store
@@ -13,7 +21,9 @@ blp = Blueprint("referrals", __name__, url_prefix="/v1/referrals",
 
 @blp.route("", methods=["POST"])
 @blp.arguments(ReferralCreate)
+@blp.doc(**body_rules(ReferralCreate, **REFERRAL_CREATE_RULES))
 @blp.response(201, Referral)
+@blp.alt_response(422, description="Invalid fields, or `patient_id` names no patient of this site.")
 def receive_referral(fields):
     """Record a referral in status ``received`` (emits intake.referral.received).
 
@@ -41,9 +51,12 @@ def get_referral(referral_id):
 
 @blp.route("/<referral_id>/transitions", methods=["POST"])
 @blp.arguments(ReferralTransition)
+@blp.doc(**body_rules(ReferralTransition, **REFERRAL_TRANSITION_RULES))
 @blp.response(200, Referral)
 @blp.alt_response(409, description="The move is not allowed from the referral's status, or the MRN "
                                    "belongs to a patient with another birth date.")
+@blp.alt_response(422, description="Invalid fields, a decline without a reason, or an MRN the referral "
+                                   "contradicts, or none where the referral has none.")
 def transition_referral(fields, referral_id):
     """Move a referral: received → screening → accepted → admitted, or → declined with a reason
     (emits intake.referral.updated).

@@ -1,20 +1,56 @@
-"""Request and answer schemas of the intake API; the OpenAPI spec is built from these."""
+"""Request and answer schemas of the intake API; the OpenAPI spec is built from these.
+
+What a request may be is what the spec says: field rules become JSON Schema through apispec, and
+the rules across fields (``@validates_schema``) are written out for the view with ``body_rules``.
+Request dates are bounded (``ClinicalDate``); answer schemas use plain date and instant fields,
+since what is answered was stored or computed (a planned end may fall past the last request day).
+"""
 from datetime import date, datetime, timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from services.intake.domain import referrals
-from services.intake.domain.assessments import INSTRUMENT_CODES
-from services.intake.domain.enrollments import PROGRAM_CODES, STATUSES
+from services.intake.domain.assessments import INSTRUMENT_CODES, REGISTRY
+from services.intake.domain.enrollments import PROGRAM_CODES, PROGRAMS, STATUSES
 from shared import clock
 from shared.events.codes import LEVELS_OF_CARE, OUTCOMES
 from shared.http.fields import ClinicalDate, ClinicalInstant
 
+
+class WholeMatch(validate.Regexp):
+    """``Regexp`` whose pattern must match the whole value: with ``re.match``, ``$`` also matches
+    before a final newline, which the spec's pattern (ECMA) does not allow."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
 NAME = validate.Length(min=1, max=100)
+# What another object is named by in a request: the token shape every id and code has in events
+# (shared/events/_fields.py), so that a value the events would refuse is refused here, as a 422.
+ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+ASAM_LEVEL_PATTERN = r"^[A-Za-z0-9_.:-]{1,16}$"
+# The outer bounds of the programs' lengths; the program itself may be narrower (domain.enrollments).
+PLANNED_WEEKS = validate.Range(min=min(p.min_weeks for p in PROGRAMS.values()),
+                               max=max(p.max_weeks for p in PROGRAMS.values()))
+
+
+def id_field(**kwargs):
+    """The id of another object in a request body: checked for its shape here, for its existence
+    by the use case (422 on the field either way)."""
+    return fields.String(validate=WholeMatch(ID_PATTERN), **kwargs)
+
+
+def body_rules(schema, **rules) -> dict:
+    """``@blp.doc`` arguments documenting a request body as ``schema`` plus JSON Schema rules across
+    its fields (those its ``@validates_schema`` checks), which apispec cannot derive from the fields."""
+    return {"requestBody": {"content": {"application/json": {"schema": {"allOf": [schema], **rules}}}}}
 
 
 def mrn_field(description: str = "Medical record number, unique at the site.", **kwargs):
-    return fields.String(validate=validate.Regexp(r"^[A-Za-z0-9-]{1,32}$"),
+    return fields.String(validate=WholeMatch(r"^[A-Za-z0-9-]{1,32}$"),
                          metadata={"description": description, "example": "MRN-1001"}, **kwargs)
 
 
@@ -23,7 +59,7 @@ class PatientCreate(Schema):
     given_name = fields.String(required=True, validate=NAME, metadata={"example": "Alex"})
     family_name = fields.String(required=True, validate=NAME, metadata={"example": "Rivera"})
     birth_date = ClinicalDate(required=True, metadata={"example": "1990-04-12"})
-    phone = fields.String(validate=validate.Regexp(r"^\+?[0-9 ()-]{7,20}$"), metadata={"example": "+1 612 555 0100"})
+    phone = fields.String(validate=WholeMatch(r"^\+?[0-9 ()-]{7,20}$"), metadata={"example": "+1 612 555 0100"})
     email = fields.Email(metadata={"example": "alex@example.org"})
 
     @validates("birth_date")
@@ -40,20 +76,30 @@ class PatientUpdate(PatientCreate):
     def __init__(self, **kwargs):
         super().__init__(**{**kwargs, "partial": True})
 
+    @validates_schema
+    def changes_something(self, data, **kwargs):
+        # A missing body is parsed as {}: both are refused rather than answered as a change.
+        if not data:
+            raise ValidationError("Give at least one field to change.", field_name="_request")
+
+
+# Documented with the view (body_rules): what changes_something checks.
+PATIENT_UPDATE_RULES = {"minProperties": 1}
+
 
 class Demographics(Schema):
     mrn = fields.String(allow_none=True, metadata={"example": "MRN-1001"})
     given_name = fields.String(metadata={"example": "Alex"})
     family_name = fields.String(metadata={"example": "Rivera"})
-    birth_date = ClinicalDate(metadata={"example": "1990-04-12"})
+    birth_date = fields.Date(metadata={"example": "1990-04-12"})
     phone = fields.String(allow_none=True, metadata={"example": "+1 612 555 0100"})
     email = fields.String(allow_none=True, metadata={"example": "alex@example.org"})
 
 
 class Patient(Demographics):
     id = fields.String(attribute="_id", metadata={"example": "8b3c1f9e-2f1d-4e8e-9f55-0c1a7b5d2e11"})
-    created_at = ClinicalInstant()
-    updated_at = ClinicalInstant()
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
 
 
 class PatientQuery(Schema):
@@ -65,7 +111,7 @@ class PatientQuery(Schema):
 class StepDown(Schema):
     level_of_care = fields.String(required=True, validate=validate.OneOf(LEVELS_OF_CARE),
                                   metadata={"example": "outpatient_therapy"})
-    provider = fields.String(validate=validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$"),
+    provider = fields.String(validate=WholeMatch(r"^[A-Za-z0-9_.:-]{1,64}$"),
                              metadata={"description": "Provider directory code or NPI (not a person's name).",
                                        "example": "npi:1234567893"})
 
@@ -75,14 +121,15 @@ class Admission(Schema):
 
     program = fields.String(required=True, validate=validate.OneOf(PROGRAM_CODES), metadata={"example": "mh-adult"})
     start_date = ClinicalDate(required=True, metadata={"example": "2026-11-30"})
-    planned_weeks = fields.Integer(strict=True, metadata={"description": "Default from the program.", "example": 8})
-    group_id = fields.String(metadata={"description": "Scheduling group the patient joins."})
-    level_of_care = fields.String(validate=validate.Length(min=1, max=16),
+    planned_weeks = fields.Integer(strict=True, validate=PLANNED_WEEKS, metadata={
+        "description": "Default from the program; within the program's bounds.", "example": 8})
+    group_id = id_field(metadata={"description": "Scheduling group the patient joins."})
+    level_of_care = fields.String(validate=WholeMatch(ASAM_LEVEL_PATTERN),
                                   metadata={"description": "ASAM level; default from the program.", "example": "2.1"})
 
 
 class EnrollmentCreate(Admission):
-    patient_id = fields.String(required=True, metadata={"example": "8b3c1f9e-2f1d-4e8e-9f55-0c1a7b5d2e11"})
+    patient_id = id_field(required=True, metadata={"example": "8b3c1f9e-2f1d-4e8e-9f55-0c1a7b5d2e11"})
 
 
 class Discharge(Schema):
@@ -96,21 +143,22 @@ class Discharge(Schema):
 
 
 class LengthChange(Schema):
-    planned_weeks = fields.Integer(required=True, strict=True, metadata={"example": 10})
+    planned_weeks = fields.Integer(required=True, strict=True, validate=PLANNED_WEEKS, metadata={
+        "description": "Within the program's bounds; the new end may not be before today.", "example": 10})
     reason = fields.String(validate=validate.Length(min=1, max=500), metadata={
         "description": "Kept in the enrollment's length_changes; never travels in events.",
         "example": "Slower progress than planned; PHQ-9 still 14."})
 
 
 class StatusChange(Schema):
-    at = ClinicalInstant()
+    at = fields.AwareDateTime()
     by = fields.String(metadata={"description": "Label of the key that made the change."})
     from_status = fields.String(data_key="from", attribute="from", allow_none=True)
     to = fields.String()
 
 
 class LengthChangeRecord(Schema):
-    at = ClinicalInstant()
+    at = fields.AwareDateTime()
     by = fields.String()
     from_weeks = fields.Integer()
     to_weeks = fields.Integer()
@@ -118,7 +166,7 @@ class LengthChangeRecord(Schema):
 
 
 class DischargeRecord(Schema):
-    date = ClinicalDate()
+    date = fields.Date()
     step_down = fields.Nested(StepDown, allow_none=True)
     notes = fields.String(allow_none=True)
 
@@ -129,16 +177,16 @@ class Enrollment(Schema):
     referral_id = fields.String(allow_none=True, metadata={"description": "The referral admitted, if any."})
     program = fields.String()
     level_of_care = fields.String()
-    start_date = ClinicalDate()
+    start_date = fields.Date()
     planned_weeks = fields.Integer()
-    planned_end_date = ClinicalDate()
+    planned_end_date = fields.Date()
     group_id = fields.String(allow_none=True)
     status = fields.String(metadata={"description": "active, completed or discharged"})
     outcome = fields.String(allow_none=True)
     discharge = fields.Nested(DischargeRecord, allow_none=True)
     status_history = fields.List(fields.Nested(StatusChange))
     length_changes = fields.List(fields.Nested(LengthChangeRecord))
-    created_at = ClinicalInstant()
+    created_at = fields.AwareDateTime()
 
 
 class EnrollmentQuery(Schema):
@@ -169,8 +217,8 @@ class ReferralCreate(Schema):
                             metadata={"example": "urgent"})
     contact_consent = fields.Boolean(required=True, metadata={
         "description": "The person agreed to be contacted by the program.", "example": True})
-    patient_id = fields.String(metadata={"description": "An existing patient of the site. Give this or `patient`.",
-                                         "example": EXAMPLE_ID})
+    patient_id = id_field(metadata={"description": "An existing patient of the site. Give this or `patient`.",
+                                    "example": EXAMPLE_ID})
     patient = fields.Nested(ReferredPerson, metadata={
         "description": "A person who is not a patient yet. Give this or `patient_id`; the patient is "
                        "registered (or found by MRN) when the referral is accepted."})
@@ -179,6 +227,10 @@ class ReferralCreate(Schema):
     def names_the_person_once(self, data, **kwargs):
         if ("patient_id" in data) == ("patient" in data):
             raise ValidationError("Give either patient_id or patient, not both or neither.", field_name="patient")
+
+
+# Documented with the view (body_rules): what names_the_person_once checks.
+REFERRAL_CREATE_RULES = {"oneOf": [{"required": ["patient_id"]}, {"required": ["patient"]}]}
 
 
 class ReferralTransition(Schema):
@@ -202,6 +254,29 @@ class ReferralTransition(Schema):
             raise ValidationError("Only with to: accepted.", field_name="mrn")
 
 
+# More than white space as Python's str.strip sees it, written out: \S differs between Python and ECMA
+# (which schemathesis and clients judge with) on U+0085 and U+FEFF.
+NOT_BLANK_PATTERN = "[^\\t\\n\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]"
+
+
+def _without(*names: str) -> dict:
+    """JSON Schema properties that must be absent."""
+    return {name: {"not": {}} for name in names}
+
+
+# Documented with the view (body_rules): what fields_fit_the_move checks, and the reason a decline
+# needs (checked by the domain once the move itself is allowed).
+REFERRAL_TRANSITION_RULES = {"oneOf": [
+    {"properties": {"to": {"enum": [referrals.ADMITTED]}, **_without("mrn")}, "required": ["to", "enrollment"]},
+    {"properties": {"to": {"enum": [referrals.ACCEPTED]}, **_without("enrollment")}, "required": ["to"]},
+    {"properties": {"to": {"enum": [referrals.DECLINED]}, "reason": {"pattern": NOT_BLANK_PATTERN}, **_without("enrollment", "mrn")},
+     "required": ["to", "reason"]},
+    {"properties": {"to": {"enum": [status for status in referrals.STATUSES if status not in (
+        referrals.ADMITTED, referrals.ACCEPTED, referrals.DECLINED)]}, **_without("enrollment", "mrn")},
+     "required": ["to"]},
+]}
+
+
 class ReferralStatusChange(StatusChange):
     reason = fields.String(allow_none=True, metadata={"description": FREE_TEXT})
 
@@ -220,8 +295,8 @@ class Referral(Schema):
                             metadata={"description": "The referred person's details as the referrer gave them."})
     enrollment_id = fields.String(allow_none=True, metadata={"description": "Set on admission."})
     status_history = fields.List(fields.Nested(ReferralStatusChange))
-    received_at = ClinicalInstant()
-    updated_at = ClinicalInstant(allow_none=True)
+    received_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime(allow_none=True)
 
 
 class ReferralQuery(Schema):
@@ -245,12 +320,23 @@ class AssessmentCreate(Schema):
                   "example": [2, 2, 1, 2, 1, 1, 2, 1, 0]})
     administered_at = ClinicalInstant(metadata={"description": "When the patient answered; default now.",
                                                      "example": "2026-11-02T09:30:00-06:00"})
-    enrollment_id = fields.String(metadata={"description": "An enrollment of this patient.", "example": EXAMPLE_ID})
+    enrollment_id = id_field(metadata={"description": "An enrollment of this patient.", "example": EXAMPLE_ID})
 
     @validates("administered_at")
     def not_in_the_future(self, value: datetime, **kwargs):
         if value > clock.now() + CLOCK_TOLERANCE:
             raise ValidationError("Must not be in the future.")
+
+
+# Documented with the view (body_rules): the item count and range each instrument scores
+# (domain.assessments.score).
+ASSESSMENT_CREATE_RULES = {"oneOf": [
+    {"properties": {"instrument": {"enum": [code]},
+                    "item_scores": {"minItems": instrument.item_count, "maxItems": instrument.item_count,
+                                    "items": {"minimum": instrument.item_min, "maximum": instrument.item_max}}},
+     "required": ["instrument", "item_scores"]}
+    for code, instrument in REGISTRY.items()
+]}
 
 
 class Assessment(Schema):
@@ -264,8 +350,8 @@ class Assessment(Schema):
     risk_flags = fields.List(fields.String(), metadata={
         "description": "`suicidal_ideation` when PHQ-9 item 9 is above 0: reach a clinician the same day.",
         "example": []})
-    administered_at = ClinicalInstant()
-    recorded_at = ClinicalInstant()
+    administered_at = fields.AwareDateTime()
+    recorded_at = fields.AwareDateTime()
 
 
 class AssessmentQuery(Schema):
@@ -275,9 +361,9 @@ class AssessmentQuery(Schema):
 class InstrumentProgress(Schema):
     instrument = fields.String(metadata={"example": "PHQ-9"})
     baseline = fields.Integer(metadata={"description": "First total in the current enrollment.", "example": 18})
-    baseline_administered_at = ClinicalInstant()
+    baseline_administered_at = fields.AwareDateTime()
     latest = fields.Integer(metadata={"example": 8})
-    latest_administered_at = ClinicalInstant()
+    latest_administered_at = fields.AwareDateTime()
     change = fields.Integer(metadata={"description": "latest - baseline; negative is better.", "example": -10})
     percent_change = fields.Float(allow_none=True, metadata={"example": -55.6})
     response = fields.Boolean(metadata={"description": "A drop of 50% or more.", "example": True})
@@ -289,7 +375,7 @@ class AssessmentSummary(Schema):
     patient_id = fields.String(metadata={"example": EXAMPLE_ID})
     enrollment_id = fields.String(allow_none=True, metadata={
         "description": "The current enrollment: the active one, else the last; none when never enrolled."})
-    enrollment_start_date = ClinicalDate(allow_none=True, metadata={"example": "2026-10-05"})
+    enrollment_start_date = fields.Date(allow_none=True, metadata={"example": "2026-10-05"})
     instruments = fields.List(fields.Nested(InstrumentProgress))
 
 
@@ -317,8 +403,8 @@ OutcomeCounts = _counts_schema("OutcomeCounts", "by_outcome", {
 
 class SiteCensus(Schema):
     site_id = fields.String(metadata={"example": "mpls"})
-    from_date = ClinicalDate(data_key="from", attribute="from", metadata={"example": "2026-10-28"})
-    to_date = ClinicalDate(data_key="to", attribute="to", metadata={"example": "2026-11-26"})
+    from_date = fields.Date(data_key="from", attribute="from", metadata={"example": "2026-10-28"})
+    to_date = fields.Date(data_key="to", attribute="to", metadata={"example": "2026-11-26"})
     active = fields.Nested(ProgramCounts, metadata={"description": "Enrollments active now."})
     admissions = fields.Nested(ProgramCounts, metadata={"description": "Enrollments that started in the range."})
     discharges = fields.Nested(OutcomeCounts, metadata={"description": "Enrollments that ended in the range."})

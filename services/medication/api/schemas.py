@@ -1,8 +1,10 @@
 """Request and answer schemas of the medication API; the OpenAPI spec is built from these.
 
 Request schemas check every field on its own (types, required fields, allowed values, lengths, one
-line, RxNorm digits) and answer 422 field by field; the domain keeps the rules that need the stored
-order or patient (a dose that actually changes, a discontinued order, a patient of the site).
+line, RxNorm digits) and answer 422 field by field, and the spec says the same (patterns included);
+the domain keeps the rules that need the stored order or patient (a dose that actually changes, a
+discontinued order, a patient of the site). Request dates are bounded (``ClinicalDate``); answer
+schemas use plain date and instant fields, since what is answered was stored, not sent.
 """
 import re
 
@@ -10,26 +12,40 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from services.medication.domain.check_ins import ADHERENCE, SIDE_EFFECT_SEVERITIES
 from services.medication.domain.orders import ROUTES, STATUSES
-from shared.http.fields import ClinicalDate, ClinicalInstant
+from shared.http.fields import ClinicalDate
+
+
+class WholeMatch(validate.Regexp):
+    """``Regexp`` whose pattern must match the whole value: with ``re.match``, ``$`` also matches
+    before a final newline, which the spec's pattern (ECMA) does not allow."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
 
 # Generous, but bounded: these fields end up on a printed list and in every copy of the document.
 MAX_TEXT_LENGTH = 500
 MAX_NAME_LENGTH = 200
 
 _RXNORM_CODE = re.compile(r"[0-9]{1,10}")
+# What another object is named by in a request: the token shape every id has in events
+# (shared/events/_fields.py). Existence at the site is the use case's check (422 on the field).
+ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
 
-
-class _Length(validate.Length):
-    """Length, letting through the None of a blank optional field."""
-
-    def __call__(self, value):
-        return value if value is None else super().__call__(value)
-
-
-def _one_line(text: str | None) -> None:
-    # One line each: these fields are printed one per line on the reconciliation list.
-    if text is not None and any(ch in text for ch in "\r\n"):
-        raise ValidationError("Must be a single line.")
+# The text rules below as JSON Schema patterns, so that the spec says what Text accepts. Control
+# characters other than tab, line feed and carriage return never get here (shared/http/hardening.py).
+# White space is written out as Python's str.strip sees it: \s differs between Python and ECMA
+# (which schemathesis and clients judge with) on U+0085 and U+FEFF.
+_WHITE = "\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000"
+_SPACE = f"[\\t\\n\\r {_WHITE}]"                                     # white space the gate lets through
+_VISIBLE = f"[^\\u0000-\\u0020\\u007F{_WHITE}]"                      # anything but white space and controls
+_ON_THE_LINE = "[^\\u0000-\\u0008\\u000A-\\u001F\\u007F]"               # any of those, a space or a tab
+_IN_THE_TEXT = "[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]"   # that, or a line break
+ONE_LINE_PATTERN = f"^{_SPACE}*{_VISIBLE}({_ON_THE_LINE}*{_VISIBLE})?{_SPACE}*$"
+ONE_LINE_OR_BLANK_PATTERN = f"^{_SPACE}*({_VISIBLE}({_ON_THE_LINE}*{_VISIBLE})?{_SPACE}*)?$"
+TEXT_PATTERN = f"^{_IN_THE_TEXT}*{_VISIBLE}{_IN_THE_TEXT}*$"
 
 
 def _rxnorm_code(value: str) -> None:
@@ -38,31 +54,40 @@ def _rxnorm_code(value: str) -> None:
 
 
 class Text(fields.String):
-    """Text kept without its surrounding spaces. Spaces alone are refused, or with ``blank_is_absent``
-    count as not given (None)."""
+    """Text kept without its surrounding spaces, at most ``max_length`` characters as sent. Spaces
+    alone are refused, or with ``blank_is_absent`` count as not given (None); ``one_line`` text
+    may not break lines between its first and last visible characters. The spec carries the same
+    rules as a pattern."""
 
-    default_error_messages = {"blank": "Must not be empty."}
+    default_error_messages = {"blank": "Must not be empty.", "too_long": "Longer than maximum length {max}.",
+                              "lines": "Must be a single line."}
 
     def __init__(self, *, max_length: int = MAX_TEXT_LENGTH, one_line: bool = True, blank_is_absent: bool = False,
                  **kwargs):
-        validators = [_Length(min=1, max=max_length), *([_one_line] if one_line else [])]
-        super().__init__(validate=validators, **kwargs)
-        self.blank_is_absent = blank_is_absent
+        pattern = (ONE_LINE_OR_BLANK_PATTERN if blank_is_absent else ONE_LINE_PATTERN) if one_line else TEXT_PATTERN
+        metadata = {"minLength": 1, "maxLength": max_length, "pattern": pattern, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+        self.max_length, self.one_line, self.blank_is_absent = max_length, one_line, blank_is_absent
 
     def _deserialize(self, value, attr, data, **kwargs):
         given = super()._deserialize(value, attr, data, **kwargs)
+        if len(given) > self.max_length:
+            raise self.make_error("too_long", max=self.max_length)
         text = given.strip()
-        if given and not text:
-            if self.blank_is_absent:
+        if not text:
+            if given and self.blank_is_absent:
                 return None
             raise self.make_error("blank")
+        # One line each: these fields are printed one per line on the reconciliation list.
+        if self.one_line and any(ch in text for ch in "\r\n"):
+            raise self.make_error("lines")
         return text
 
 
 # --- orders ---------------------------------------------------------------------------------
 
 class OrderCreate(Schema):
-    patient_id = fields.String(required=True, metadata={
+    patient_id = fields.String(required=True, validate=WholeMatch(ID_PATTERN), metadata={
         "description": "A patient of the caller's site, as registered with intake. A patient registered "
                        "a moment ago may not be known to medication yet (422 on patient_id): retry shortly."})
     medication = Text(required=True, metadata={"example": "Sertraline"})
@@ -71,8 +96,8 @@ class OrderCreate(Schema):
     frequency = Text(required=True, metadata={"example": "once daily"})
     prescriber = Text(required=True, metadata={"example": "Dr. Okafor"})
     start_date = ClinicalDate(required=True, metadata={"example": "2026-09-01"})
-    rxnorm = fields.String(validate=_rxnorm_code,
-                           metadata={"description": "RxNorm concept code, digits only.", "example": "36437"})
+    rxnorm = fields.String(validate=_rxnorm_code, metadata={
+        "description": "RxNorm concept code, digits only.", "example": "36437", "pattern": "^[0-9]{1,10}$"})
     indication = Text(blank_is_absent=True, metadata={"example": "depression"})
 
 
@@ -87,7 +112,7 @@ class Discontinuation(Schema):
 
 
 class OrderChange(Schema):
-    at = ClinicalInstant(metadata={"description": "ISO 8601 instant with offset."})
+    at = fields.AwareDateTime(metadata={"description": "ISO 8601 instant with offset."})
     by = fields.String(metadata={"description": "Label of the key that made the change."})
     action = fields.String(metadata={"description": "adjusted or discontinued"})
     from_dose = fields.String(allow_none=True)
@@ -105,12 +130,12 @@ class Order(Schema):
     route = fields.String()
     frequency = fields.String()
     prescriber = fields.String()
-    start_date = ClinicalDate()
+    start_date = fields.Date()
     status = fields.String(metadata={"description": "active or discontinued"})
-    created_at = ClinicalInstant()
+    created_at = fields.AwareDateTime()
     created_by = fields.String()
-    updated_at = ClinicalInstant()
-    discontinued_at = ClinicalInstant(allow_none=True)
+    updated_at = fields.AwareDateTime()
+    discontinued_at = fields.AwareDateTime(allow_none=True)
     history = fields.List(fields.Nested(OrderChange), metadata={
         "description": "Every change after creation, oldest first: what, when, who and why."})
 
@@ -143,7 +168,8 @@ class SideEffect(Schema):
 
 
 class CheckInCreate(Schema):
-    patient_id = fields.String(required=True, metadata={"description": "A patient of the caller's site."})
+    patient_id = fields.String(required=True, validate=WholeMatch(ID_PATTERN),
+                               metadata={"description": "A patient of the caller's site."})
     adherence = fields.String(required=True, validate=validate.OneOf(ADHERENCE), metadata={"example": "taken"})
     side_effects = fields.List(fields.Nested(SideEffect), load_default=list)
 
@@ -153,7 +179,7 @@ class CheckIn(Schema):
     patient_id = fields.String()
     adherence = fields.String()
     side_effects = fields.List(fields.Nested(SideEffect))
-    checked_in_at = ClinicalInstant()
+    checked_in_at = fields.AwareDateTime()
     recorded_by = fields.String()
 
 
@@ -168,8 +194,8 @@ class AdherenceQuery(Schema):
 
 class Adherence(Schema):
     patient_id = fields.String()
-    start = ClinicalDate(data_key="from")
-    end = ClinicalDate(data_key="to")
+    start = fields.Date(data_key="from")
+    end = fields.Date(data_key="to")
     check_ins = fields.Integer()
     taken = fields.Integer()
     partial = fields.Integer()
@@ -181,7 +207,7 @@ class Adherence(Schema):
 # --- reconciliations ------------------------------------------------------------------------
 
 class LastChange(Schema):
-    at = ClinicalInstant()
+    at = fields.AwareDateTime()
     action = fields.String()
     from_dose = fields.String(allow_none=True)
     to_dose = fields.String(allow_none=True)
@@ -196,7 +222,7 @@ class ReconciledMedication(Schema):
     route = fields.String()
     frequency = fields.String()
     prescriber = fields.String()
-    start_date = ClinicalDate()
+    start_date = fields.Date()
     recently_changed = fields.Boolean(metadata={
         "description": "Started or dose changed within 14 days before discharge."})
     last_change = fields.Nested(LastChange, allow_none=True)
@@ -207,9 +233,9 @@ class Reconciliation(Schema):
     enrollment_id = fields.String()
     patient_id = fields.String()
     outcome = fields.String()
-    discharge_date = ClinicalDate()
+    discharge_date = fields.Date()
     medications = fields.List(fields.Nested(ReconciledMedication))
-    completed_at = ClinicalInstant()
+    completed_at = fields.AwareDateTime()
 
 
 class ReconciliationQuery(Schema):

@@ -2,14 +2,30 @@
 surrounding spaces and on one line, RxNorm digits, a blank indication counting as absent."""
 from datetime import date
 
+import jsonschema_rs
 import pytest
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from marshmallow import ValidationError
 
-from services.medication.api.schemas import Adjustment, CheckInCreate, OrderCreate
+from services.medication.api.schemas import Adjustment, CheckInCreate, OrderCreate, SideEffect
 from services.medication.domain.orders import ROUTES
 
 BODY = {"patient_id": "p-1", "medication": "Sertraline", "dose": "50 mg", "route": "oral",
         "frequency": "once daily", "prescriber": "Dr. Okafor", "start_date": "2025-03-03"}
+
+
+class OpenAPI:
+    """The JSON Schema apispec documents a request schema with, as in the served spec."""
+
+    _plugin = MarshmallowPlugin()
+    APISpec("medication", "v1", "3.0.3", plugins=[_plugin])
+
+    @classmethod
+    def schema(cls, schema) -> dict:
+        return cls._plugin.converter.schema2jsonschema(schema)
 
 
 def errors_of(schema, body) -> dict:
@@ -81,3 +97,59 @@ def test_a_blank_side_effect_name_is_refused_by_row():
                                                           {"name": "  ", "severity": "mild"}]})
 
     assert list(errors["side_effects"][1]) == ["name"]
+
+
+# --- the spec says what Text accepts (issue 14: schemathesis found a dose with a line break inside
+# documented as valid and refused) -----------------------------------------------------------------
+
+def _passes_the_gate(text: str) -> bool:
+    """What reaches a schema at all: shared/http/hardening.py refuses other controls and lone surrogates."""
+    return not any((ord(ch) < 32 and ch not in "\t\n\r") or ord(ch) == 127 or 0xD800 <= ord(ch) <= 0xDFFF
+                   for ch in text)
+
+
+def _documented(field_name: str, schema, text: str) -> bool:
+    """Whether the spec's description of the field allows ``text``, judged as schemathesis judges it."""
+    return jsonschema_rs.Draft4Validator(OpenAPI.schema(schema)["properties"][field_name]).is_valid(text)
+
+
+def _loads(field_name: str, schema, body: dict, text: str) -> bool:
+    try:
+        schema.load({**body, field_name: text})
+    except ValidationError as refused:
+        assert list(refused.messages) == [field_name]
+        return False
+    return True
+
+
+TEXTS = st.text(alphabet=st.sampled_from(list("ab -\t\n\r\x0b\x85\xa0\u2028\u3000\ufeffé")), max_size=12)
+
+
+@pytest.mark.parametrize("field_name, schema, body", [
+    ("dose", Adjustment(), {"reason": "recheck"}),
+    ("indication", OrderCreate(), BODY),
+    ("name", SideEffect(), {"severity": "mild"}),
+])
+@settings(deadline=None)  # a loaded machine is not a failure
+@given(text=TEXTS)
+def test_a_text_field_accepts_exactly_what_its_documented_pattern_allows(field_name, schema, body, text):
+    assume(_passes_the_gate(text))
+    assert _loads(field_name, schema, body, text) == _documented(field_name, schema, text)
+
+
+@pytest.mark.parametrize("text, accepted", [
+    ("50 mg\r100 mg", False),  # the fuzzer's case: a line break between visible characters
+    (" 50 mg\n", True),  # surrounding white space, line breaks included, is dropped
+    (" " * 300 + "50 mg" + " " * 300, False),  # at most 500 characters as sent
+    ("\u00a0", False),  # blank
+])
+def test_a_dose_is_refused_or_kept_as_its_pattern_says(text, accepted):
+    assert _loads("dose", Adjustment(), {"reason": "recheck"}, text) is accepted
+    assert _documented("dose", Adjustment(), text) is accepted
+
+
+@pytest.mark.parametrize("code, documented", [("36437", True), ("", False), ("12345678901", False), ("RX1", False),
+                                              ("36437\n", False)])
+def test_the_rxnorm_pattern_is_documented(code, documented):
+    assert jsonschema_rs.Draft4Validator(OpenAPI.schema(OrderCreate())["properties"]["rxnorm"]).is_valid(code) \
+        is documented
