@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install unit integration e2e fault fuzz bench clean
+.PHONY: run test lint install unit integration e2e fault fuzz bench clean compose-check seed status
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,15 @@ bench: install
 
 clean:
 	rm -rf var .pytest_cache
+
+## docker-compose.yml's commands, environment and healthchecks as local processes (needs nginx and RabbitMQ).
+compose-check: install
+	$(BIN)/python -m system.compose_check
+
+## Realistic demo data on the running `make run` (SITES, PATIENTS and SEED may be given).
+seed: install
+	$(BIN)/iop seed --sites $(or $(SITES),2) --patients $(or $(PATIENTS),200) --seed $(or $(SEED),1)
+
+## Readiness, queue depths, outbox backlogs and dead letters of the running system.
+status: install
+	$(BIN)/iop status

@@ -24,11 +24,14 @@ class OutboxRelay:
     delivery is at-least-once and consumers absorb the duplicate.
     """
 
-    def __init__(self, db: Database, collections: Iterable[str], publish: Callable[[dict], None], batch_size: int = 100):
+    def __init__(self, db: Database, collections: Iterable[str], publish: Callable[[dict], None], batch_size: int = 100,
+                 on_published: Callable[[dict], None] | None = None):
         self.db = db
         self.collections = list(collections)
         self.publish = publish
         self.batch_size = batch_size
+        # Told of each event once it is confirmed and removed (metrics, the producer's published log).
+        self.on_published = on_published
 
     def relay_pending(self) -> int:
         published = 0
@@ -45,6 +48,8 @@ class OutboxRelay:
                         {"$unset": {f"outbox.{event['event_id']}": ""}, "$inc": {"outbox_pending": -1, "version": 1}},
                     )
                     published += 1
+                    if self.on_published is not None:
+                        self.on_published(event)
         if published:
             log.info("relayed %d event(s)", published)
         return published

@@ -11,17 +11,20 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from shared import metrics
 from shared.context import Handler, ServiceContext
 from shared.http.idempotency import purge_expired
 from shared.logging_setup import configure_logging
 from shared.messaging.connection import broker_connection
 from shared.messaging.consumer import INBOX, INBOX_INDEXES, EventConsumer
 from shared.messaging.publisher import EventPublisher
+from shared.observability import PUBLISHED_INDEXES, PipelineSampler, record_published
 from shared.outbox import OutboxRelay
 
 log = logging.getLogger(__name__)
 
 RELAY_INTERVAL_SECONDS = 0.2
+PIPELINE_SAMPLE_SECONDS = 5
 IDEMPOTENCY_PURGE_SECONDS = 3600
 # Touched on every loop so that a container healthcheck can tell a live worker from a stuck one.
 HEARTBEAT_FILE = Path(os.environ.get("IOP_WORKER_HEARTBEAT_FILE", "/tmp/iop-worker.alive"))
@@ -35,12 +38,18 @@ class Periodic:
     interval: float
     action: Callable[[], object]
     _next_run: float = 0.0
+    service: str = ""  # the metrics label; build_consumer sets it
 
     def __call__(self) -> None:
         now = time.monotonic()
         if now >= self._next_run:
             self._next_run = now + self.interval
-            self.action()
+            succeeded = False
+            try:
+                self.action()
+                succeeded = True
+            finally:
+                metrics.sweep_ran(self.service, self.name, time.monotonic() - now, succeeded)
 
 
 def build_consumer(
@@ -55,16 +64,22 @@ def build_consumer(
     handlers = context.handlers if handlers is None else handlers
     outbox_collections = context.store_class.OUTBOX_COLLECTIONS if outbox_collections is None else outbox_collections
     sweeps = context.sweeps(context) if sweeps is None else sweeps
-    context.extra_indexes.update(INBOX_INDEXES)
-    context.store.ensure_indexes(INBOX_INDEXES)
+    context.extra_indexes.update({**INBOX_INDEXES, **PUBLISHED_INDEXES})
+    context.store.ensure_indexes({**INBOX_INDEXES, **PUBLISHED_INDEXES})
     publisher = EventPublisher(
         broker_connection(settings), context.topology,
         confirm_timeout=settings.confirm_timeout_seconds, attempts=settings.publish_attempts,
     )
-    relay = OutboxRelay(context.db, outbox_collections, publisher.publish)
+    relay = OutboxRelay(context.db, outbox_collections, publisher.publish,
+                        on_published=partial(record_published, context.db, context.service))
     hooks = [Periodic("outbox relay", RELAY_INTERVAL_SECONDS, relay.relay_pending),
              Periodic("heartbeat", 5, HEARTBEAT_FILE.touch),
-             Periodic("idempotency key purge", IDEMPOTENCY_PURGE_SECONDS, lambda: purge_expired(context.db)), *sweeps]
+             Periodic("idempotency key purge", IDEMPOTENCY_PURGE_SECONDS, lambda: purge_expired(context.db)), *sweeps,
+             Periodic("pipeline metrics", PIPELINE_SAMPLE_SECONDS,
+                      PipelineSampler(settings, context.db, context.service, outbox_collections))]
+    for hook in hooks:
+        if isinstance(hook, Periodic):
+            hook.service = context.service
     bound = {event_type: partial(handler, context=context) for event_type, handler in handlers.items()}
     topology = context.topology.with_subscriptions({context.service: tuple(handlers)})
     consumer = EventConsumer(
@@ -77,6 +92,9 @@ def build_consumer(
 def run_worker(context: ServiceContext) -> None:
     configure_logging(f"{context.service}-worker")
     consumer, publisher = build_consumer(context)
+    metrics_url = metrics.serve_worker_metrics()
+    if metrics_url:
+        log.info("%s worker metrics on %s", context.service, metrics_url)
 
     def stop(signum, frame):
         log.info("%s worker stopping (signal %s)", context.service, signum)

@@ -2,7 +2,8 @@
 
 ``make run`` serves this with one gunicorn; each gunicorn worker builds the apps after the fork,
 each with its own database client. In docker-compose each API runs in its own container and
-nginx routes the same prefixes.
+nginx routes the same prefixes. The operators' dashboard (system/dashboard) is mounted at
+``/dashboard``, as the compose gateway routes it to its own container.
 """
 import importlib
 
@@ -11,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from shared.http.problems import from_http_exception
+from system import dashboard
 from system.services import SERVICES
 
 
@@ -22,9 +24,11 @@ def create_gateway():
     @index.get("/")
     def services():
         return jsonify(services={name: {"docs": f"/{name}/docs", "openapi": f"/{name}/openapi.json",
-                                        "health": f"/{name}/healthz", "ready": f"/{name}/readyz"}
-                                 for name in SERVICES})
+                                        "health": f"/{name}/healthz", "ready": f"/{name}/readyz",
+                                        "metrics": f"/{name}/metrics"}
+                                 for name in SERVICES}, dashboard="/dashboard/")
 
     return DispatcherMiddleware(index, {
-        f"/{service}": importlib.import_module(f"services.{service}.app").create_app() for service in SERVICES
+        **{f"/{service}": importlib.import_module(f"services.{service}.app").create_app() for service in SERVICES},
+        "/dashboard": dashboard.create_app(),
     })

@@ -6,7 +6,7 @@ from shared.context import ServiceContext
 from shared.messaging.topology import Topology
 from shared.sites import Sites
 
-SERVICES: tuple[str, ...] = ("intake", "scheduling", "medication", "aftercare")
+SERVICES: tuple[str, ...] = ("intake", "scheduling", "medication", "aftercare", "treatment", "webhooks")
 
 
 def bootstrap(service: str, **overrides) -> ServiceContext:

@@ -1,9 +1,12 @@
 """``make run``: every API and worker in the foreground; Ctrl-C stops all of it.
 
-With IOP_MONGO_URL unset it starts the MongoDB stand-in (data in IOP_DATA_DIR, default ./var);
-with IOP_AMQP_URL unset the workers share kombu's filesystem transport under the same folder.
-A process that dies is started again, so one crash does not stop the others.
+With IOP_MONGO_URL unset it starts the MongoDB stand-in (data in IOP_DATA_DIR, default ./var) on a
+free port of its own; with IOP_AMQP_URL unset the workers share kombu's filesystem transport under
+the same folder. One supervisor per data folder: a second one on the same folder is refused
+(system/instance.py), so two instances never share a database by accident. A process that dies
+is started again, so one crash does not stop the others.
 """
+import argparse
 import logging
 import os
 import signal
@@ -13,27 +16,63 @@ import time
 
 from shared.config import load_settings
 from shared.embedded.journal import trim_journal
-from shared.embedded.mongo import EMBEDDED_MONGO_URL, start_stand_in
+from shared.embedded.mongo import start_stand_in
 from shared.logging_setup import configure_logging
+from shared.metrics import WORKER_METRICS_BIND
 from shared.sites import load_sites
-from system import services
+from system import instance, services
 from system.topology import declare_topology
 
 log = logging.getLogger("supervisor")
 
 RESTART_DELAY_SECONDS = 2
 JOURNAL_TRIM_INTERVAL_SECONDS = 60
+GUNICORN_SETTINGS = "python:shared.observability_gunicorn"
+
+EPILOG = """configuration (environment variables; unset means the embedded default):
+  IOP_HTTP_PORT            port of the one base URL (8000)
+  IOP_DATA_DIR             embedded data: database files, filesystem broker, instance.json (./var)
+  IOP_MONGO_URL            MongoDB URL (unset: the embedded stand-in, on a free port)
+  IOP_EMBEDDED_MONGO_PORT  pin the stand-in's port (refused if that port is taken)
+  IOP_AMQP_URL             RabbitMQ URL (unset: kombu's filesystem transport under IOP_DATA_DIR)
+  IOP_SITES_FILE           sites and key digests (unset: the demo file, keys in the README)
+  IOP_API_WORKERS          gunicorn workers behind the base URL (2)
+  IOP_LOG_FORMAT           json or console (unset: console in a terminal, else json)
+
+examples:
+  make run                                          # the same as: python -m system.supervisor
+  IOP_DATA_DIR=./var-2 IOP_HTTP_PORT=8001 make run  # a second instance beside the first
+  iop status                                        # what this instance runs, from another terminal
+"""
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m system.supervisor",
+        description="Start every API (one base URL), every worker and the operators' dashboard in the "
+                    "foreground; Ctrl-C stops all of it.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    return parser.parse_args(argv)
 
 
 def commands(port: int, api_workers: int) -> dict[str, list[str]]:
     python = sys.executable
     procs = {
-        "gateway": [python, "-m", "gunicorn", "-c", "python:shared.http.gunicorn_conf", "--bind", f"127.0.0.1:{port}",
+        "gateway": [python, "-m", "gunicorn", "-c", GUNICORN_SETTINGS, "--bind", f"127.0.0.1:{port}",
                     "--workers", str(api_workers), "system.gateway:create_gateway()"],
     }
     for service in services.SERVICES:
         procs[f"{service}-worker"] = [python, "-m", f"services.{service}.worker"]
     return procs
+
+
+def process_environments(env: dict[str, str], metrics_ports: dict[str, int]) -> dict[str, dict[str, str]]:
+    """Each worker serves its metrics on a port of its own; the gateway's dashboard reads them."""
+    urls = ",".join(f"{service}=http://127.0.0.1:{port}/metrics" for service, port in metrics_ports.items())
+    environments = {"gateway": {**env, "IOP_WORKER_METRICS_URLS": urls}}
+    for service, port in metrics_ports.items():
+        environments[f"{service}-worker"] = {**env, WORKER_METRICS_BIND: f"127.0.0.1:{port}"}
+    return environments
 
 
 def check_sites_file(settings) -> None:
@@ -49,6 +88,22 @@ def declare_every_queue(settings) -> None:
         declare_topology(settings)
     except Exception as error:
         log.warning("broker topology not declared at start (%s); workers declare their own queues", error)
+
+
+def start_database(settings, env: dict[str, str]):
+    """The stand-in, when no IOP_MONGO_URL is given: on IOP_EMBEDDED_MONGO_PORT if set (refused when
+    taken: it would be another instance's database), else on a free port. Returns (process, URL)."""
+    if settings.mongo_url is not None:
+        return None, settings.mongo_url
+    pinned = env.get("IOP_EMBEDDED_MONGO_PORT")
+    port = int(pinned) if pinned else instance.free_port()
+    if not instance.port_is_free(port):
+        raise instance.Refused(f"IOP_EMBEDDED_MONGO_PORT={port} is taken (another instance's database?): "
+                         "unset it to get a free port, or choose another")
+    url = f"mongodb://127.0.0.1:{port}"
+    process = start_stand_in(settings.data_dir, port=port)
+    log.info("MongoDB stand-in on %s, data in %s", url, settings.data_dir / "mongo")
+    return process, url
 
 
 def stop_all(processes, stand_in) -> None:
@@ -71,17 +126,54 @@ def stop_all(processes, stand_in) -> None:
             stand_in.kill()
 
 
-def main() -> int:
+def prepare(settings):
+    """Claim the data folder, check the port, start the database: (lock, stand-in, env, details)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    lock = instance.claim(settings.data_dir)
+    if not instance.port_is_free(settings.http_port):
+        raise instance.Refused(f"port {settings.http_port} is taken (another `make run`?): set IOP_HTTP_PORT to a free one")
+    env = dict(os.environ)
+    stand_in, mongo_url = start_database(settings, env)
+    env["IOP_MONGO_URL"] = mongo_url
+    metrics_ports = {service: instance.free_port() for service in services.SERVICES}
+    details = {"pid": os.getpid(), "data_dir": str(settings.data_dir), "http_port": settings.http_port,
+               "base_url": f"http://127.0.0.1:{settings.http_port}", "mongo_url": mongo_url,
+               "embedded_database": stand_in is not None, "amqp_url": settings.amqp_url,
+               "broker_namespace": settings.broker_namespace,
+               "worker_metrics": {service: f"http://127.0.0.1:{port}/metrics" for service, port in metrics_ports.items()}}
+    instance.publish(lock, details)
+    return lock, stand_in, process_environments(env, metrics_ports), details
+
+
+def supervise(settings, specs, environments, running: dict, is_stopping) -> None:
+    """Start every process into ``running`` and start again any that exits, until told to stop."""
+    for name, argv in specs.items():
+        running[name] = subprocess.Popen(argv, env=environments[name])
+    topology = services.topology(settings)
+    next_trim = time.monotonic()
+    while not is_stopping():
+        time.sleep(0.5)
+        if settings.amqp_url is None and time.monotonic() >= next_trim:
+            trim_journal(settings.data_dir / "broker" / "queues", topology)
+            next_trim = time.monotonic() + JOURNAL_TRIM_INTERVAL_SECONDS
+        for name, process in list(running.items()):
+            if process.poll() is not None and not is_stopping():
+                log.warning("%s exited with %s; starting it again in %ds", name, process.returncode, RESTART_DELAY_SECONDS)
+                time.sleep(RESTART_DELAY_SECONDS)
+                running[name] = subprocess.Popen(specs[name], env=environments[name])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parse_arguments(argv)
     configure_logging("supervisor")
     settings = load_settings()
     check_sites_file(settings)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
-    stand_in = None
-    if settings.mongo_url is None:
-        stand_in = start_stand_in(settings.data_dir)
-        env["IOP_MONGO_URL"] = EMBEDDED_MONGO_URL
-        log.info("MongoDB stand-in on %s, data in %s", EMBEDDED_MONGO_URL, settings.data_dir / "mongo")
+    try:
+        lock, stand_in, environments, details = prepare(settings)
+    except instance.Refused as refusal:
+        log.error("%s", refusal)
+        print(f"not started: {refusal}", file=sys.stderr)
+        return 2
     if settings.amqp_url is None:
         log.info("embedded broker (kombu filesystem transport) in %s", settings.data_dir / "broker")
     if settings.sites_file == load_settings({}).sites_file:
@@ -97,25 +189,17 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
 
     declare_every_queue(settings)
-    specs = commands(settings.http_port, int(env.get("IOP_API_WORKERS", "2")))
-    running = {name: subprocess.Popen(argv, env=env) for name, argv in specs.items()}
-    log.info("serving http://127.0.0.1:%d (%s); Ctrl-C stops", settings.http_port, ", ".join(services.SERVICES))
-    topology = services.topology(settings)
-    next_trim = time.monotonic()
+    specs = commands(settings.http_port, int(os.environ.get("IOP_API_WORKERS", "2")))
+    log.info("serving %s (%s); dashboard %s/dashboard/; worker metrics %s; Ctrl-C stops", details["base_url"],
+             ", ".join(services.SERVICES), details["base_url"],
+             " ".join(f"{s}={url}" for s, url in details["worker_metrics"].items()))
+    running = {}
     try:
-        while not stopping:
-            time.sleep(0.5)
-            if settings.amqp_url is None and time.monotonic() >= next_trim:
-                trim_journal(settings.data_dir / "broker" / "queues", topology)
-                next_trim = time.monotonic() + JOURNAL_TRIM_INTERVAL_SECONDS
-            for name, process in list(running.items()):
-                if process.poll() is not None and not stopping:
-                    log.warning("%s exited with %s; starting it again in %ds", name, process.returncode, RESTART_DELAY_SECONDS)
-                    time.sleep(RESTART_DELAY_SECONDS)
-                    running[name] = subprocess.Popen(specs[name], env=env)
+        supervise(settings, specs, environments, running, lambda: stopping)
     finally:
         log.info("stopping")
         stop_all(running.values(), stand_in)
+        lock.close()
         log.info("stopped")
     return 0
 

@@ -70,6 +70,22 @@ class System:
                     found.append(int(entry.name))
         return found
 
+    def descendants(self) -> list[int]:
+        """Process ids below the supervisor at any depth (the gateway's gunicorn workers included)."""
+        parents = _parent_pids()
+        found, frontier = [], [self.process.pid]
+        while frontier:
+            children = [pid for pid, parent in parents.items() if parent in frontier]
+            found += children
+            frontier = children
+        return found
+
+    def api_worker_pids(self) -> list[int]:
+        """The gateway's gunicorn worker processes: the children of the gunicorn master."""
+        masters = [pid for pid in self.children() if b"gunicorn" in _cmdline(pid)]
+        parents = _parent_pids()
+        return [pid for pid, parent in parents.items() if parent in masters]
+
     def worker_pid(self, service: str) -> int:
         for pid in self.children():
             try:
@@ -84,7 +100,11 @@ class System:
     def settings(self):
         """The settings its processes run with: the database and broker this test can look into."""
         from shared.config import load_settings
-        embedded = f"mongodb://127.0.0.1:{self.env['IOP_EMBEDDED_MONGO_PORT']}"
+        from system.instance import running_instance
+
+        # The stand-in's URL as the supervisor wrote it (a free port unless IOP_EMBEDDED_MONGO_PORT pins one).
+        found = running_instance(self.data_dir) or {}
+        embedded = found.get("mongo_url") or f"mongodb://127.0.0.1:{self.env.get('IOP_EMBEDDED_MONGO_PORT')}"
         return load_settings({"IOP_MONGO_URL": embedded, **self.env})
 
     # -- HTTP helpers ---------------------------------------------------------------------------
@@ -93,3 +113,22 @@ class System:
 
     def get(self, path: str, headers: dict | None = None, **params) -> requests.Response:
         return requests.get(self.base_url + path, params=params, headers=headers or CLINICIAN, timeout=10)
+
+
+def _parent_pids() -> dict[int, int]:
+    """Every process id on the machine with its parent's."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    return parents
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""

@@ -32,6 +32,7 @@ request either way). An address refused with 429 for too many failures is not re
 is not even looked at, and the limit keeps a flood of guesses from flooding the chain.
 """
 import logging
+import re
 import time
 
 from flask import Response, current_app, g, request
@@ -128,7 +129,7 @@ def _append(phase: str, status: int | None, authenticated: bool = True) -> None:
 
 
 def _acceptable_actor(actor: str) -> bool:
-    return 0 < len(actor) <= MAX_ACTOR_LENGTH and actor.isprintable()
+    return len(actor) <= MAX_ACTOR_LENGTH and re.fullmatch(r"[!-~]([ -~]*[!-~])?", actor) is not None
 
 
 def _what_happened() -> str:

@@ -13,7 +13,7 @@ from shared.sites import Principal
 # Seconds a client refused for too many failed authentications is told to wait.
 RETRY_AFTER_SECONDS = 60
 
-PUBLIC_ENDPOINTS = {"healthz", "readyz", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "docs_assets", "static"}
+PUBLIC_ENDPOINTS = {"healthz", "readyz", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "docs_assets", "static", "calendars.subscribed_calendar"}
 
 
 def operations_endpoint(view):

@@ -5,7 +5,8 @@
   and in query strings: nesting past ``MAX_DEPTH``, integers beyond ±2^53 (what a JSON client can
   hold exactly), NaN/Infinity, control characters (tab, newline and carriage return allowed) and
   lone surrogates (which no database can store) are a 422 naming the field. Every string of every
-  spec carries the same rule as a ``pattern`` (:func:`document_text_rule`), so clients know it.
+  spec carries the same rule as a ``pattern`` (:func:`document_text_rule`), and every body integer
+  the gate's bounds (:func:`document_integer_rule`), so clients know them.
 - Failed authentications are limited per address (the ``limits`` package, also behind
   flask-limiter): past ``IOP_AUTH_FAILURES_PER_ADDRESS`` (default 20 per minute) an address gets
   429 before its key is even looked at. Authenticated calls are limited per key with
@@ -151,6 +152,26 @@ def document_text_rule(converter, field, ret, **kwargs) -> dict:
     """apispec attribute function: a string property without a pattern of its own gets the gate's."""
     if isinstance(field, fields.String) and "pattern" not in ret and "enum" not in ret and "format" not in ret:
         return {"pattern": NO_CONTROL_CHARACTERS}
+    return {}
+
+
+GATE_BOUNDS = {"minimum": -MAX_SAFE_INTEGER, "maximum": MAX_SAFE_INTEGER}
+
+
+def document_integer_rule(converter, field, ret, **kwargs) -> dict:
+    """apispec attribute function: an integer property gets the gate's ±2^53 where it has no bound of its own."""
+    if not isinstance(field, fields.Integer):
+        return {}
+    return {name: bound for name, bound in GATE_BOUNDS.items() if name not in ret}
+
+
+def undocument_integer_rule_of_parameters(converter, field, ret, **kwargs) -> dict:
+    """apispec parameter attribute function: the gate reads JSON bodies only, so a query or path
+    integer keeps only its own bounds."""
+    schema = ret.get("schema", {})
+    for name, bound in GATE_BOUNDS.items():
+        if schema.get(name) == bound:
+            del schema[name]
     return {}
 
 

@@ -12,6 +12,7 @@ and because the embedded stand-in has no TTL, an expired record is also treated 
 read and :func:`purge_expired` (run by each worker) deletes it.
 """
 import hashlib
+import re
 from datetime import datetime, timedelta, timezone
 
 from flask import Response, current_app, g, request
@@ -45,7 +46,7 @@ def install_idempotency(app) -> None:
         key = request.headers.get("Idempotency-Key")
         if request.method != "POST" or key is None or "principal" not in g:
             return None
-        if not 0 < len(key) <= MAX_KEY_LENGTH or not key.isprintable():
+        if len(key) > MAX_KEY_LENGTH or re.fullmatch(r"[!-~]([ -~]*[!-~])?", key) is None:
             return problem(400, "Bad request", f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters.")
         record_id = f"{g.principal.site_id or 'operator'}:{key}"
         fingerprint = hashlib.sha256(f"{request.method} {request.path}\n".encode() + request.get_data()).hexdigest()

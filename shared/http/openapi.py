@@ -22,15 +22,18 @@ ERRORS = {
     "429": "Too many calls for this key, or too many failed authentications from this address.",
 }
 WRITE_METHODS = {"post", "put", "patch"}
+# Printable ASCII, no space at either end (HTTP drops it): what audit.py and idempotency.py accept.
+TOKEN_PATTERN = "^[!-~]([ -~]*[!-~])?$"
 REQUEST_ID = {"in": "header", "name": "X-Request-ID", "required": False,
-              "description": "Your id for this call (made when absent); every event it causes carries it as correlation_id.",
-              "schema": {"type": "string", "maxLength": 200}}
+              "description": "Your id for this call; every event it causes carries it as correlation_id. Kept when it "
+                             "matches ^[A-Za-z0-9._:-]{1,128}$, else (or when absent) one is made.",
+              "schema": {"type": "string"}}
 IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
                    "description": "Send the same key again to get the first answer back instead of a second change.",
-                   "schema": {"type": "string", "minLength": 1, "maxLength": 255}}
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": TOKEN_PATTERN}}
 ACTOR = {"in": "header", "name": "X-Actor", "required": False,
          "description": "The person behind the site key (a staff id, never a name), recorded in the audit trail.",
-         "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
+         "schema": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": TOKEN_PATTERN}}
 ANSWER_HEADERS = {"X-Request-ID": {"description": "The call's id (yours, or made for it).", "schema": {"type": "string"}}}
 REPLAYED = {"Idempotent-Replayed": {"description": "`true` when this is the stored first answer to an Idempotency-Key.",
                                     "schema": {"type": "string", "enum": ["true"]}}}

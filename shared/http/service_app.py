@@ -18,17 +18,19 @@ from shared.http.auth import install_authentication
 from shared.http.cors import install_cors
 from shared.http.hardening import (
     allow_docs_page,
+    document_integer_rule,
     document_text_rule,
     install_hardening,
     install_key_rate_limit,
     refuse_unknown_query_parameters,
+    undocument_integer_rule_of_parameters,
 )
 from shared.http.health import install_health
 from shared.http.openapi import ContractPlugin
 from shared.http.problems import from_http_exception, register_problem_handlers
 from shared.http.request_context import install_request_id
 from shared.logging_setup import configure_logging
-
+from shared.metrics import install_http_metrics
 
 PROJECT_URL = "https://iop-operations.example"
 
@@ -72,17 +74,9 @@ class ServiceApi(Api):
             self.DEFAULT_RESPONSE_CONTENT_TYPE = success_content_type
 
 
-def create_service_app(
-    context: ServiceContext,
-    title: str,
-    description: str,
-    blueprints: list[Blueprint],
-    config: dict | None = None,
-) -> Flask:
-    configure_logging("api")
-    context.extra_indexes.update({**idempotency.INDEXES, **audit.INDEXES})
-    app = Flask(context.service)
-    app.config.update(
+def api_settings(service: str, title: str, description: str) -> dict:
+    """flask-smorest's settings: the spec's info, servers and security, and the docs page."""
+    return dict(
         API_TITLE=title,
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
@@ -96,7 +90,7 @@ def create_service_app(
             "info": {"description": description,
                      "contact": {"name": "IOP operations backend maintainers", "url": PROJECT_URL},
                      "license": {"name": "Apache-2.0", "url": "https://www.apache.org/licenses/LICENSE-2.0"}},
-            "servers": [{"url": f"/{context.service}"}],
+            "servers": [{"url": f"/{service}"}],
             "security": [{"siteKey": []}],
             "components": {
                 "securitySchemes": {"siteKey": {"type": "http", "scheme": "bearer",
@@ -105,6 +99,19 @@ def create_service_app(
         },
         JSON_SORT_KEYS=False,
     )
+
+
+def create_service_app(
+    context: ServiceContext,
+    title: str,
+    description: str,
+    blueprints: list[Blueprint],
+    config: dict | None = None,
+) -> Flask:
+    configure_logging("api")
+    context.extra_indexes.update({**idempotency.INDEXES, **audit.INDEXES})
+    app = Flask(context.service)
+    app.config.update(api_settings(context.service, title, description))
     app.config.update(config or {})
     app.extensions["iop"] = context
 
@@ -119,9 +126,12 @@ def create_service_app(
     audit.install_audit(app)  # before idempotency: a lost outcome record keeps the key's first answer (audit.py)
     idempotency.install_idempotency(app)
     install_health(app)
+    install_http_metrics(app, context.service)  # GET /metrics and the latency of every request (shared/metrics.py)
 
     api = ServiceApi(app, spec_kwargs={"extra_plugins": [ContractPlugin()]})
     api.ma_plugin.converter.add_attribute_function(document_text_rule)
+    api.ma_plugin.converter.add_attribute_function(document_integer_rule)
+    api.ma_plugin.converter.add_parameter_attribute_function(undocument_integer_rule_of_parameters)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     allow_docs_page(app)

@@ -2,6 +2,7 @@
 from kombu import Connection
 
 from shared.config import Settings
+from shared.messaging.embedded_transport import Transport as AtomicFilesystemTransport
 
 HEARTBEAT_SECONDS = 30
 
@@ -20,6 +21,7 @@ def broker_connection(settings: Settings) -> Connection:
         path.mkdir(parents=True, exist_ok=True)
     return Connection(
         "filesystem://",
+        transport=AtomicFilesystemTransport,  # kombu's own can hand a consumer a half-written message
         transport_options={
             "data_folder_in": str(queues),
             "data_folder_out": str(queues),

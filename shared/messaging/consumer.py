@@ -13,6 +13,7 @@
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -23,7 +24,9 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
+from shared import metrics
 from shared.events import Event, UnknownEvent, load_event
+from shared.logging_setup import event_context
 from shared.messaging.publisher import EventPublisher
 from shared.messaging.topology import Topology
 
@@ -32,7 +35,8 @@ log = logging.getLogger(__name__)
 # Each service's record of the events it handled: unique by event id, with the correlation id so
 # that an operator can follow one request through every service (``python -m system.trace``).
 INBOX = "inbox"
-INBOX_INDEXES = {INBOX: [IndexModel([("correlation_id", ASCENDING), ("handled_at", ASCENDING)])]}
+INBOX_INDEXES = {INBOX: [IndexModel([("correlation_id", ASCENDING), ("handled_at", ASCENDING)]),
+                         IndexModel([("enrollment_id", ASCENDING), ("handled_at", ASCENDING)])]}
 
 Handler = Callable[[Event], None]
 
@@ -107,8 +111,13 @@ class EventConsumer(ConsumerMixin):
         if handler is None:
             message.ack()
             return
+        with event_context(event.site_id, event.correlation_id, event_id=event.event_id, event_type=event.event_type):
+            self._handle_event(event, handler, message)
+
+    def _handle_event(self, event: Event, handler: Handler, message) -> None:
         if self.inbox.find_one({"_id": event.event_id}, {"_id": 1}) is not None:
             log.info("%s: %s %s already handled", self.service, event.event_type, event.event_id)
+            metrics.duplicate_skipped(self.service, event.event_type)
             message.ack()
             return
         try:
@@ -124,9 +133,14 @@ class EventConsumer(ConsumerMixin):
                 "site_id": event.site_id,
                 "correlation_id": event.correlation_id,
                 "handled_at": datetime.now(timezone.utc),
+                # For operators' journeys (``iop journey``): who produced it, what caused it, whose it is.
+                "producer": event.producer,
+                "causation_id": event.causation_id,
+                "enrollment_id": event.payload.get("enrollment_id"),
             })
         except DuplicateKeyError:
             pass  # a competing consumer handled the duplicate at the same moment
+        metrics.event_consumed(self.service, event.event_type, event.occurred_at)
         self._local_attempts.pop(event.event_id, None)
         message.ack()
 
@@ -136,6 +150,7 @@ class EventConsumer(ConsumerMixin):
             self._local_attempts.pop(message.properties.get("message_id") or str(message.delivery_tag), None)
             self.dead_letter(message, f"{reason} (after {attempt} attempts)")
             return
+        metrics.delivery_retried(self.service, metrics.message_event_type(message))
         time.sleep(min(0.2 * 2 ** attempt, 3))  # back off a little: a redelivery comes at once
         message.requeue()
 
@@ -154,6 +169,8 @@ class EventConsumer(ConsumerMixin):
             "x-iop-dead-letter-reason": reason[:1000],
             "x-iop-original-routing-key": message.delivery_info.get("routing_key", ""),
             "x-iop-dead-lettered-at": datetime.now(timezone.utc).isoformat(),
+            # The id operators name it by (``iop dead-letters show|replay|discard``).
+            "x-iop-dead-letter-id": str(uuid.uuid4()),
         }
         try:
             self.publisher.publish_raw(
@@ -167,4 +184,5 @@ class EventConsumer(ConsumerMixin):
             message.requeue()
             return
         log.error("%s: message dead-lettered: %s", self.service, reason[:200])
+        metrics.dead_lettered(self.service, metrics.message_event_type(message))
         message.ack()

@@ -48,11 +48,14 @@ class EventPublisher:
         )
 
     def publish_raw(self, exchange, routing_key: str, body: bytes, content_type: str, content_encoding: str,
-                    headers: dict) -> None:
-        """Publish bytes as they are, e.g. a dead letter kept exactly as it arrived."""
+                    headers: dict, properties: dict | None = None) -> None:
+        """Publish bytes as they are, e.g. a dead letter kept exactly as it arrived. ``exchange`` ""
+        is the default exchange: the routing key names the one queue that receives it. ``properties``
+        (message_id, correlation_id) are set where given."""
         self._publish_confirmed(
             body=body, exchange=exchange, routing_key=routing_key, headers=headers,
             content_type=content_type or "application/octet-stream", content_encoding=content_encoding or "binary",
+            **{name: value for name, value in (properties or {}).items() if value is not None},
         )
 
     def _publish_confirmed(self, routing_key: str, **publish_arguments) -> None:

@@ -53,8 +53,8 @@ def test_another_sites_key_from_this_sites_front_end_is_refused(intake):
 @pytest.fixture(scope="module")
 def specs(tmp_path_factory):
     from shared.config import load_settings
-    from tests.in_memory import SITES, in_memory_db
     from system.services import bootstrap
+    from tests.in_memory import SITES, in_memory_db
 
     found = {}
     for service in SERVICES:

@@ -10,7 +10,7 @@ import yaml
 from shared.sites import load_sites
 
 ROOT = Path(__file__).resolve().parents[3]
-SERVICES = ("intake", "scheduling", "medication", "aftercare")
+SERVICES = ("intake", "scheduling", "medication", "aftercare", "treatment", "webhooks")
 # Read by gunicorn itself, not by the project's code.
 READ_BY_GUNICORN = {"SCRIPT_NAME"}
 CODE = "\n".join(path.read_text() for folder in ("shared", "services", "system") for path in (ROOT / folder).rglob("*.py"))
