@@ -41,9 +41,9 @@ fault: install
 fuzz: install
 	$(BIN)/python -m pytest tests/fuzz -s
 
-## Completion fan-out latency and memory on the running system (figures, not assertions).
+## Benchmarks (bench/RESULTS.md): fan-out at open-loop rates before/after publish-after-commit, HTTP read, memory.
 bench: install
-	$(BIN)/python -m bench.fan_out
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf var .pytest_cache

@@ -1,28 +1,57 @@
-"""The relay of the transactional outbox (ARCHITECTURE.md §2).
+"""The transactional outbox (ARCHITECTURE.md §2): publishing right after the write, and the relay.
 
 An aggregate document carries its unpublished events in ``outbox``, a map from event id to
 envelope, and their number in ``outbox_pending``; ``shared.store.Documents`` writes a state change
-and its events as one single-document write, atomic on every MongoDB deployment. The relay
-publishes each entry with confirms and removes it only then.
+and its events as one single-document write, atomic on every MongoDB deployment. Two paths then
+publish each entry with confirms and remove it only after its confirm, with the same code
+(:func:`publish_entries`):
+
+- right after the write (:class:`PublishAfterCommit`), in the process that wrote it, so that no
+  polling interval lies between a committed write and its publish. Any failure there (broker down,
+  timeout, unroutable) is logged and the entry stays in the outbox: the write has committed, so
+  nothing is raised into the request or the handler;
+- the relay (:class:`OutboxRelay`), in the worker, every 0.2 s: the safety net that publishes
+  whatever the first path left (a broker down at write time, a process killed after its write).
 
 Why a map and a counter rather than an array: removing one entry by key (``$unset``) and finding
 pending documents by an indexed counter work identically on MongoDB and on the embedded stand-in,
 which mishandles ``$push`` of subdocuments and queries on array positions.
 """
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable
 
+from pymongo.collection import Collection
 from pymongo.database import Database
 
 log = logging.getLogger(__name__)
 
 
-class OutboxRelay:
-    """Publishes pending outbox entries of a service's aggregate collections, oldest first.
+def publish_entries(collection: Collection, document_id, outbox: dict, publish: Callable[[dict], None],
+                    on_published: Callable[[dict], None] | None = None) -> int:
+    """Publish one document's outbox entries oldest first, removing each only after its confirm.
 
-    A crash between the broker's confirm and the removal republishes the entry on the next pass:
-    delivery is at-least-once and consumers absorb the duplicate.
+    A crash between the confirm and the removal republishes the entry later: delivery is
+    at-least-once and consumers absorb the duplicate. An exception from ``publish`` stops here and
+    leaves that entry and the later ones in the outbox.
     """
+    published = 0
+    for event in sorted((outbox or {}).values(), key=lambda event: event["occurred_at"]):
+        publish(event)
+        collection.update_one(
+            {"_id": document_id, f"outbox.{event['event_id']}": {"$exists": True}},
+            # version moves too: a read-modify-write that read the entry must not write it back.
+            {"$unset": {f"outbox.{event['event_id']}": ""}, "$inc": {"outbox_pending": -1, "version": 1}},
+        )
+        published += 1
+        if on_published is not None:
+            on_published(event)
+    return published
+
+
+class OutboxRelay:
+    """Publishes pending outbox entries of a service's aggregate collections, oldest first."""
 
     def __init__(self, db: Database, collections: Iterable[str], publish: Callable[[dict], None], batch_size: int = 100,
                  on_published: Callable[[dict], None] | None = None):
@@ -39,17 +68,65 @@ class OutboxRelay:
             collection = self.db[name]
             pending = collection.find({"outbox_pending": {"$gt": 0}}, {"outbox": 1}).limit(self.batch_size)
             for document in list(pending):
-                entries = sorted((document.get("outbox") or {}).values(), key=lambda event: event["occurred_at"])
-                for event in entries:
-                    self.publish(event)
-                    collection.update_one(
-                        {"_id": document["_id"], f"outbox.{event['event_id']}": {"$exists": True}},
-                        # version moves too: a read-modify-write that read the entry must not write it back.
-                        {"$unset": {f"outbox.{event['event_id']}": ""}, "$inc": {"outbox_pending": -1, "version": 1}},
-                    )
-                    published += 1
-                    if self.on_published is not None:
-                        self.on_published(event)
+                published += publish_entries(collection, document["_id"], document.get("outbox") or {},
+                                             self.publish, self.on_published)
         if published:
             log.info("relayed %d event(s)", published)
         return published
+
+
+class PublishAfterCommit:
+    """Publishes a document's outbox entries right after the write that put them there.
+
+    ``make_publisher()`` gives an object with ``publish(event)``, ``close()``, ``heartbeat_check()``
+    and ``refresh_if_idle(seconds)`` (an :class:`~shared.messaging.publisher.EventPublisher`); it is
+    made on first use, in the process that uses it. One publish at a time per process (a lock:
+    gunicorn's threads share it). After a failure the path pauses for ``pause_after_failure``
+    seconds, so that a broker that is down costs one request a connection attempt, not every
+    request; the relay publishes meanwhile.
+    """
+
+    def __init__(self, make_publisher: Callable[[], object], on_published: Callable[[dict], None] | None = None,
+                 idle_reconnect_seconds: float = 30.0, pause_after_failure: float = 5.0, lock_timeout: float = 5.0):
+        self.make_publisher = make_publisher
+        self.on_published = on_published
+        self.idle_reconnect_seconds = idle_reconnect_seconds
+        self.pause_after_failure = pause_after_failure
+        self.lock_timeout = lock_timeout
+        self._publisher = None
+        self._lock = threading.Lock()
+        self._paused_until = 0.0
+
+    def __call__(self, collection: Collection, document_id, outbox: dict) -> int:
+        """Never raises: what is not published stays in the outbox for the relay."""
+        if not outbox or time.monotonic() < self._paused_until:
+            return 0
+        if not self._lock.acquire(timeout=self.lock_timeout):
+            return 0
+        try:
+            if self._publisher is None:
+                self._publisher = self.make_publisher()
+            # An idle connection may have been closed by the broker for missed heartbeats: start afresh
+            # rather than let the first event after a quiet spell wait for a failed publish.
+            self._publisher.refresh_if_idle(self.idle_reconnect_seconds)
+            return publish_entries(collection, document_id, outbox, self._publisher.publish, self.on_published)
+        except Exception as exc:  # the write has committed: the relay publishes what is left
+            self._paused_until = time.monotonic() + self.pause_after_failure
+            log.warning("publish after commit of %s/%s failed, left to the relay: %r", collection.name, document_id, exc)
+            if self._publisher is not None:
+                self._publisher.close()
+            return 0
+        finally:
+            self._lock.release()
+
+    def heartbeat_check(self) -> None:
+        """Keep an idle connection alive; a loop (the worker's hooks) calls this every few seconds."""
+        if self._publisher is not None and self._lock.acquire(blocking=False):
+            try:
+                self._publisher.heartbeat_check()
+            finally:
+                self._lock.release()
+
+    def close(self) -> None:
+        if self._publisher is not None:
+            self._publisher.close()

@@ -120,12 +120,23 @@ class Documents:
     A document that causes events carries them in ``outbox`` (a map from event id to envelope) and
     their number in ``outbox_pending``, written in the same single-document write as the change.
     ``version`` guards every read-modify-write against lost updates.
+
+    ``publish_after_commit(collection, document_id, outbox)``, when given (the service context
+    gives a :class:`shared.outbox.PublishAfterCommit`), is called after each write that leaves
+    entries in the outbox: it publishes them at once and removes each after its confirm, and never
+    raises; what it leaves, the relay publishes. Without it (tests, tools) only the relay publishes.
     """
 
-    def __init__(self, collection: Collection, codec: Codec = Codec()):
+    def __init__(self, collection: Collection, codec: Codec = Codec(),
+                 publish_after_commit: Callable[[Collection, object, dict], object] | None = None):
         self.raw = collection
         self.codec = codec
         self.name = collection.name
+        self.publish_after_commit = publish_after_commit
+
+    def _after_commit(self, document_id, outbox: dict) -> None:
+        if outbox and self.publish_after_commit is not None:
+            self.publish_after_commit(self.raw, document_id, outbox)
 
     # -- reading ----------------------------------------------------------------------------------
     def find_one(self, query: dict, projection: dict | None = None) -> dict | None:
@@ -147,6 +158,7 @@ class Documents:
         outbox = _envelopes(events, cause)
         stored = {**encode(document), "version": 1, "outbox": outbox, "outbox_pending": len(outbox)}
         self.raw.insert_one(stored)
+        self._after_commit(stored.get("_id"), outbox)
         return self.codec.decode({**document, **stored})
 
     def insert_once(self, document: dict, events: Iterable[DomainEvent] = (), cause: Cause | None = None) -> bool:
@@ -183,6 +195,7 @@ class Documents:
                        "version": stored.get("version", 0) + 1}
             guard = {"_id": stored["_id"], "version": stored.get("version")}
             if self.raw.replace_one(guard, written).matched_count == 1:
+                self._after_commit(stored["_id"], outbox)
                 return self.codec.decode({**document, **written})
         raise ConcurrentUpdate(f"{self.name}: gave up after {attempts} concurrent updates")
 
@@ -215,10 +228,10 @@ class Store:
     INDEXES: dict[str, list[IndexModel]] = {}
     OUTBOX_COLLECTIONS: tuple[str, ...] = ()
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, publish_after_commit: Callable[[Collection, object, dict], object] | None = None):
         self.db = db
         for name, codec in self.COLLECTIONS.items():
-            setattr(self, name, Documents(db[name], codec))
+            setattr(self, name, Documents(db[name], codec, publish_after_commit))
 
     def ensure_indexes(self, extra: dict[str, list[IndexModel]] | None = None) -> None:
         """Creating an existing index is a no-op, so every process may call this."""

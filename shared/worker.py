@@ -23,7 +23,10 @@ from shared.outbox import OutboxRelay
 
 log = logging.getLogger(__name__)
 
+# The safety net: publishing happens right after each write (shared.outbox.PublishAfterCommit);
+# the relay publishes what that left (a broker down at write time, a process killed after its write).
 RELAY_INTERVAL_SECONDS = 0.2
+PUBLISHER_HEARTBEAT_SECONDS = 5
 PIPELINE_SAMPLE_SECONDS = 5
 IDEMPOTENCY_PURGE_SECONDS = 3600
 # Touched on every loop so that a container healthcheck can tell a live worker from a stuck one.
@@ -72,7 +75,17 @@ def build_consumer(
     )
     relay = OutboxRelay(context.db, outbox_collections, publisher.publish,
                         on_published=partial(record_published, context.db, context.service))
+    after_commit = context.after_commit
+
+    def keep_publishers_alive() -> None:
+        # An idle publisher connection misses heartbeats and RabbitMQ closes it after about 60 s;
+        # checking here keeps it open, so the first event after a quiet spell publishes at once.
+        publisher.heartbeat_check()
+        if after_commit is not None:
+            after_commit.heartbeat_check()
+
     hooks = [Periodic("outbox relay", RELAY_INTERVAL_SECONDS, relay.relay_pending),
+             Periodic("publisher heartbeats", PUBLISHER_HEARTBEAT_SECONDS, keep_publishers_alive),
              Periodic("heartbeat", 5, HEARTBEAT_FILE.touch),
              Periodic("idempotency key purge", IDEMPOTENCY_PURGE_SECONDS, lambda: purge_expired(context.db)), *sweeps,
              Periodic("pipeline metrics", PIPELINE_SAMPLE_SECONDS,
@@ -107,4 +120,6 @@ def run_worker(context: ServiceContext) -> None:
         consumer.run(safety_interval=RELAY_INTERVAL_SECONDS)
     finally:
         publisher.close()
+        if context.after_commit is not None:
+            context.after_commit.close()
         log.info("%s worker stopped", context.service)

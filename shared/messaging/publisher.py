@@ -26,11 +26,16 @@ class Unroutable(PublishFailed):
 
 
 class EventPublisher:
-    def __init__(self, connection: Connection, topology: Topology, confirm_timeout: float = 5.0, attempts: int = 3):
+    def __init__(self, connection: Connection, topology: Topology, confirm_timeout: float = 5.0, attempts: int = 3,
+                 connect_retries: int = 1):
         self._template = connection
         self.topology = topology
         self.confirm_timeout = confirm_timeout
         self.attempts = attempts
+        # 0: one connection attempt and no sleep (the publish-after-commit path, which leaves a
+        # failure to the relay instead of making a request wait).
+        self.connect_retries = connect_retries
+        self._last_used = 0.0
         self._connection: Connection | None = None
         self._producer: Producer | None = None
         self._returned: list[str] = []
@@ -83,6 +88,7 @@ class EventPublisher:
                 if attempt < self.attempts:
                     time.sleep(min(0.5 * 2 ** (attempt - 1), 5))
                 continue
+            self._last_used = time.monotonic()
             if self._returned:
                 raise Unroutable(f"no queue is bound for routing key '{routing_key}': {self._returned[0]}")
             return
@@ -91,7 +97,10 @@ class EventPublisher:
     def _ensure_producer(self) -> Producer:
         if self._producer is None:
             connection = self._template.clone()
-            connection.ensure_connection(max_retries=1, timeout=self.confirm_timeout)
+            if self.connect_retries:
+                connection.ensure_connection(max_retries=self.connect_retries, timeout=self.confirm_timeout)
+            else:
+                connection.connect()
             channel = connection.channel()
             self.topology.declare(channel)
             self._connection = connection
@@ -99,7 +108,26 @@ class EventPublisher:
             # routes an unmatched message to its own "undeliverable" queue instead.
             on_return = self._on_return if hasattr(channel, "events") else None
             self._producer = Producer(channel, on_return=on_return)
+            self._last_used = time.monotonic()
         return self._producer
+
+    def heartbeat_check(self) -> None:
+        """Send and check AMQP heartbeats on an open connection; call it every few seconds from a
+        loop. A connection the broker already closed is dropped, to be made afresh on next use."""
+        if self._connection is None or not self._template.heartbeat:
+            return  # the embedded transport has no heartbeats
+        try:
+            self._connection.heartbeat_check()
+            self._last_used = time.monotonic()
+        except Exception as exc:
+            log.info("publisher connection lost while idle (%r); reconnecting on next publish", exc)
+            self.close()
+
+    def refresh_if_idle(self, seconds: float) -> None:
+        """Drop a connection unused for ``seconds`` (the broker may have closed it for missed
+        heartbeats) so that the next publish opens a fresh one instead of failing first."""
+        if self._connection is not None and time.monotonic() - self._last_used > seconds:
+            self.close()
 
     def _on_return(self, exception, exchange, routing_key, message) -> None:
         # Record only: raising here would leave the broker's ack unread on the channel.

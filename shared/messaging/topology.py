@@ -7,18 +7,40 @@
   land, for operators to inspect and replay (``python -m system.dead_letters``).
 - ``<ns>.journal``: a bounded copy of every event, so that an operator can follow one
   ``correlation_id`` through every service, and so that every event type is routable
-  (publishes are ``mandatory``; an unroutable event is an error).
+  (publishes are ``mandatory``; an unroutable event is an error). Bounded by length
+  (``x-max-length``, in its arguments) and by time (a message TTL of ``JOURNAL_MESSAGE_TTL_MS``,
+  set by a RabbitMQ policy: :func:`journal_policy`).
+
+Why the TTL is a policy and not a queue argument: RabbitMQ refuses to redeclare an existing queue
+with different arguments (PRECONDITION_FAILED, and the channel is closed), and every deployed
+journal was declared without a TTL; a policy applies to an existing queue in place, needs no
+redeclaration and is removed as easily. Queue arguments here must therefore never change for an
+existing queue name.
 
 ``subscriptions`` maps each service to the event types it consumes. A worker declares its own
 queue from its handler table; the composition root (``system``) declares every service's before
 any process starts, so no event published on a first boot misses a queue not yet declared.
 """
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kombu import Exchange, Queue, binding
 
 JOURNAL_MAX_LENGTH = 100_000
+JOURNAL_MESSAGE_TTL_MS = 24 * 60 * 60 * 1000
+
+
+def journal_policy(namespace: str = "iop", ttl_ms: int = JOURNAL_MESSAGE_TTL_MS) -> tuple[str, str, dict]:
+    """The policy that bounds the journal by time: (name, queue-name pattern, definition). Applied with
+    ``rabbitmqctl set_policy --apply-to queues <name> '<pattern>' '<definition as JSON>'``."""
+    return f"{namespace}-journal-ttl", "^" + re.escape(namespace) + r"\.journal$", {"message-ttl": ttl_ms}
+
+
+def journal_policy_command(namespace: str = "iop", ttl_ms: int = JOURNAL_MESSAGE_TTL_MS) -> str:
+    name, pattern, definition = journal_policy(namespace, ttl_ms)
+    return f"rabbitmqctl set_policy --apply-to queues {name} '{pattern}' '{json.dumps(definition)}'"
 
 
 @dataclass(frozen=True)
