@@ -7,6 +7,12 @@
   taking attendance are each one atomic write.
 - ``appointments``: one document per appointment (the aftercare follow-up among them), unique by
   ``natural_key`` at the site.
+- ``patients``: the site's patients as intake registered them (ids only), so that staff book
+  appointments and open calendar links for a patient of the site and no other.
+- ``calendar_links``: subscribable calendar links, each holding the SHA-256 digest of its token,
+  never the token. A feed is read by that digest alone (the site is the link's): the index on
+  ``token_digest`` is not unique, because a sharded collection's unique indexes must lead with
+  ``site_id``; 256 random bits make a second link with the same digest a non-event.
 
 Every instant, date and boolean a document holds is declared in its codec, so that it reads back
 as such on MongoDB and on the embedded stand-in alike (issue 14: a ``$set`` instant read back from
@@ -22,6 +28,8 @@ from shared.store import Codec, Documents, Store
 GROUPS = "groups"
 SCHEDULES = "schedules"
 APPOINTMENTS = "appointments"
+PATIENTS = "patients"
+CALENDAR_LINKS = "calendar_links"
 
 # "Holds null" in a query. ``{"$eq": None}`` means the same as a bare ``None`` on MongoDB, but the
 # embedded stand-in's count_documents counts 0 for a bare ``None`` while find matches, and paging
@@ -29,11 +37,17 @@ APPOINTMENTS = "appointments"
 IS_NULL = {"$eq": None}
 
 APPOINTMENT_ID_NAMESPACE = uuid.UUID("1f6b7a52-2c4e-4f83-b1d5-7f3e9c0a8d64")
+PATIENT_ID_NAMESPACE = uuid.UUID("0c9f4f8e-6a3b-4c1e-9d2a-5b7e8f1a2c3d")
 
 
 def appointment_id(site_id: str, natural_key: str) -> str:
     """The id of the appointment with this natural key: a redelivered booking computes the same one."""
     return str(uuid.uuid5(APPOINTMENT_ID_NAMESPACE, f"{site_id}:{natural_key}"))
+
+
+def patient_document_id(site_id: str, patient_id: str) -> str:
+    """The id of a site's patient record: a redelivered registration finds it taken."""
+    return str(uuid.uuid5(PATIENT_ID_NAMESPACE, f"{site_id}:{patient_id}"))
 
 
 class SchedulingStore(Store):
@@ -42,14 +56,19 @@ class SchedulingStore(Store):
                                 "waiting_list.*.joined_at")),
         SCHEDULES: Codec(
             instants=("created_at", "sessions.*.starts_at", "sessions.*.ends_at", "sessions.*.attendance.recorded_at",
-                      "sessions.*.attendance_history.*.recorded_at"),
-            dates=("start_date", "planned_end_date", "ended.date", "sessions.*.local_date"),
+                      "sessions.*.attendance_history.*.recorded_at", "sessions.*.updated_at",
+                      "program_changes.*.applied_at"),
+            dates=("start_date", "planned_end_date", "ended.date", "sessions.*.local_date",
+                   "program_changes.*.effective_date", "program_changes.*.planned_end_date",
+                   "intensity_below_minimum_weeks.*"),
         ),
         APPOINTMENTS: Codec(
             instants=("starts_at", "ends_at", "created_at", "history.*.at", "history.*.starts_at"),
             dates=("discharge_date",),
-            booleans=("late",),
+            booleans=("late", "booked_by_staff"),
         ),
+        PATIENTS: Codec(instants=("registered_at",)),
+        CALENDAR_LINKS: Codec(instants=("created_at", "revoked_at")),
     }
 
     # Groups emit no events; the relay reads the other two.
@@ -67,6 +86,8 @@ class SchedulingStore(Store):
                        name="one_schedule_per_enrollment"),
             IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING)]),
             IndexModel([("site_id", ASCENDING), ("group_id", ASCENDING), ("group_placement", ASCENDING)]),
+            # The intensity sweep's reach: schedules whose planned end is recent or to come.
+            IndexModel([("site_id", ASCENDING), ("planned_end_date", ASCENDING)]),
             IndexModel([("outbox_pending", ASCENDING)]),
         ],
         APPOINTMENTS: [
@@ -77,9 +98,16 @@ class SchedulingStore(Store):
             IndexModel([("site_id", ASCENDING), ("kind", ASCENDING), ("status", ASCENDING), ("starts_at", ASCENDING)]),
             IndexModel([("outbox_pending", ASCENDING)]),
         ],
+        PATIENTS: [IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING)])],
+        CALENDAR_LINKS: [
+            IndexModel([("token_digest", ASCENDING)]),
+            IndexModel([("site_id", ASCENDING), ("created_at", ASCENDING)]),
+        ],
     }
 
     # Made by Store.__init__ from COLLECTIONS, one Documents per collection.
     groups: Documents
     schedules: Documents
     appointments: Documents
+    patients: Documents
+    calendar_links: Documents

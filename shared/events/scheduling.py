@@ -20,6 +20,13 @@ class ScheduleCreated(Schema):
     waitlisted = fields.Boolean(required=True)
     first_session_at = fields.AwareDateTime(load_default=None, allow_none=True)
     last_session_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    # Optional (issue 10): the program whose cadence the sessions follow, and, when a change of level
+    # of care re-planned an existing schedule, the first day re-planned (None at admission) and how
+    # many sessions it cancelled. For a re-plan, the counts and instants above are those of the
+    # sessions booked from ``replanned_from`` on.
+    program = code(load_default=None, allow_none=True)
+    replanned_from = fields.Date(load_default=None, allow_none=True)
+    cancelled_count = fields.Integer(load_default=None, allow_none=True)
 
 
 schedule_created = EventType("scheduling.schedule.created", ScheduleCreated)

@@ -1,9 +1,10 @@
-"""Appointments outside the program's sessions; today the aftercare follow-up booked at completion."""
+"""Appointments outside the program's sessions: booked by staff, and the aftercare follow-up booked at completion."""
 from flask_smorest import Blueprint
 
 from services.scheduling.api.schemas import (
     Appointment,
     AppointmentAttendance,
+    AppointmentCreate,
     AppointmentQuery,
     Cancellation,
     Reschedule,
@@ -14,6 +15,22 @@ from shared.http.pagination import page_of
 
 blp = Blueprint("appointments", __name__, url_prefix="/v1/appointments",
                 description="Appointments, the aftercare follow-up (kind aftercare_follow_up) among them.")
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(AppointmentCreate, example={"patient_id": "5f0c2b1e-8f7a-4d3c-9b2a-1e6d4c3b2a10",
+                                           "kind": "individual_therapy", "starts_at": "2027-01-20T14:00:00-06:00",
+                                           "duration_minutes": 50})
+@blp.response(201, Appointment)
+@blp.alt_response(409, description="A follow-up for an enrollment not discharged, or that has one already; or a "
+                                   "patient whose program ended with outcome death.")
+@blp.alt_response(422, description="Invalid fields: an instant not in the future, a patient or an enrollment "
+                                   "unknown at this site.")
+def book_appointment(fields):
+    """Book an appointment for a patient of the site; emits scheduling.appointment.booked. An
+    ``aftercare_follow_up`` for a discharged enrollment that has none counts as its follow-up, exactly
+    like the one booked at a completion (one per enrollment: 409 while one is booked or held)."""
+    return appointments.book_appointment(store(), request_cause(), current_site(), fields)
 
 
 @blp.route("", methods=["GET"])

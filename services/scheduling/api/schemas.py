@@ -9,8 +9,20 @@ stored, and is not bounded like a request.
 """
 from marshmallow import Schema, ValidationError, fields, validate
 
-from services.scheduling.domain.appointments import APPOINTMENT_STATUSES, ATTENDANCE_OUTCOMES, CANCELLATION_REASONS
+from services.scheduling.domain.appointments import (
+    APPOINTMENT_KINDS,
+    APPOINTMENT_STATUSES,
+    ATTENDANCE_OUTCOMES,
+    CANCELLATION_REASONS,
+)
+from services.scheduling.domain.appointments import (
+    MAX_DURATION_MINUTES as MAX_APPOINTMENT_MINUTES,
+)
+from services.scheduling.domain.appointments import (
+    MIN_DURATION_MINUTES as MIN_APPOINTMENT_MINUTES,
+)
 from services.scheduling.domain.attendance import ATTENDANCE_STATUSES
+from services.scheduling.domain.calendar_links import FEEDS, LINK_STATUSES
 from services.scheduling.domain.enrollment_schedules import GROUP_PLACEMENTS
 from services.scheduling.domain.follow_up import FOLLOW_UP
 from services.scheduling.domain.groups import (
@@ -66,9 +78,14 @@ def _valid_weekdays(weekdays: list) -> None:
 class GroupCreate(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100),
                          metadata={"example": "Morning DBT skills"})
-    program = fields.String(required=True, validate=CODE, metadata={"example": "mh-adult"})
-    modality = fields.String(required=True, validate=validate.OneOf(MODALITIES, error=MODALITY_MESSAGE),
-                             metadata={"example": "group_therapy"})
+    program = fields.String(required=True, validate=CODE, metadata={
+        "description": "A program code of the caller's site's catalog (intake's `GET /programs`); any other code "
+                       "is refused with 422 on `program`.",
+        "example": "mh-adult"})
+    modality = fields.String(required=True, validate=validate.OneOf(MODALITIES, error=MODALITY_MESSAGE), metadata={
+        "description": "What the group is: told as `group_modality` with each attendance at its meetings "
+                       "(the same four codes treatment reads).",
+        "example": "group_therapy"})
     # Checked as a whole (unknown and repeated days reported under "weekdays"), documented item by item.
     weekdays = fields.List(fields.String(metadata={"enum": list(WEEKDAYS)}), required=True, validate=_valid_weekdays,
                            metadata={"description": "Distinct weekdays.", "minItems": 1, "uniqueItems": True,
@@ -192,10 +209,24 @@ class IntensityWarning(WeekHours):
     minimum_hours = fields.Float()
 
 
+class ProgramChange(Schema):
+    program = fields.String(metadata={"example": "op-adult"})
+    previous_program = fields.String(metadata={"example": "mh-adult"})
+    effective_date = fields.Date(metadata={"description": "The first day re-planned to the new program's cadence."})
+    planned_end_date = fields.Date()
+    applied_at = SiteInstant()
+
+
 class Schedule(Schema):
     enrollment_id = fields.String()
     patient_id = fields.String()
-    program = fields.String()
+    program = fields.String(metadata={"description": "The program in force: the admission's, or the last change of "
+                                                     "level of care's."})
+    program_changes = fields.List(fields.Nested(ProgramChange), metadata={
+        "description": "Each change of level of care applied (intake.level_of_care.changed), oldest first."})
+    intensity_below_minimum_weeks = fields.List(fields.Date(), metadata={
+        "description": "Mondays of the finished weeks whose attended (present) hours stayed below the program's "
+                       "minimum; each raised scheduling.intensity.below_minimum once."})
     group_id = fields.String(allow_none=True)
     group_placement = fields.String(metadata={
         "description": f"One of {', '.join(GROUP_PLACEMENTS)}: waitlisted has no group sessions until a seat "
@@ -206,7 +237,8 @@ class Schedule(Schema):
     session_count = fields.Integer()
     weekly_hours = fields.List(fields.Nested(WeekHours))
     warnings = fields.List(fields.Nested(IntensityWarning), metadata={
-        "description": "Full weeks scheduled below the program's minimum (9 h for adults, 6 h for adolescents)."})
+        "description": "Full weeks scheduled below the weekly minimum of the program in force (the site catalog's "
+                       "`weekly_minimum_hours`, e.g. 9 h for adult IOP, 6 h for adolescents, 20 h for PHP)."})
 
 
 class AttendanceWeek(Schema):
@@ -214,7 +246,9 @@ class AttendanceWeek(Schema):
     scheduled_hours = fields.Float()
     attended_hours = fields.Float()
     below_minimum = fields.Boolean(allow_none=True, metadata={
-        "description": "Attended hours below the minimum; null until the week is over."})
+        "description": "Attended hours (present and late) below the minimum; null until the week is over. "
+                       "scheduling.intensity.below_minimum counts sessions marked present only, and never judges "
+                       "the week of admission."})
 
 
 class AttendanceSummary(Schema):
@@ -241,13 +275,32 @@ class Appointment(Schema):
     id = fields.String(attribute="_id")
     patient_id = fields.String()
     enrollment_id = fields.String(allow_none=True)
-    kind = fields.String(metadata={"example": FOLLOW_UP})
+    kind = fields.String(metadata={"description": f"One of {', '.join(APPOINTMENT_KINDS)}.", "example": FOLLOW_UP})
     starts_at = SiteInstant()
     ends_at = SiteInstant()
     status = fields.String(metadata={"description": f"One of {', '.join(APPOINTMENT_STATUSES)}."})
     late = fields.Boolean(metadata={"description": "The follow-up falls after the 7-day window."})
     discharge_date = fields.Date(allow_none=True)
+    booked_by_staff = fields.Boolean(metadata={"description": "Booked with POST /appointments (else by the system)."})
     history = fields.List(fields.Nested(AppointmentHistoryEntry))
+
+
+class AppointmentCreate(Schema):
+    patient_id = fields.String(required=True, validate=CODE, metadata={
+        "description": "A patient of the caller's site (registered or admitted there).",
+        "example": "5f0c2b1e-8f7a-4d3c-9b2a-1e6d4c3b2a10"})
+    kind = fields.String(required=True, validate=validate.OneOf(APPOINTMENT_KINDS), metadata={
+        "description": "`aftercare_follow_up` needs `enrollment_id`, a discharged enrollment without a follow-up "
+                       "that is not cancelled: it then counts as that discharge's follow-up (7-day window, `late`), "
+                       "exactly like the one booked at a completion.",
+        "example": "individual_therapy"})
+    starts_at = ClinicalInstant(required=True, metadata={"description": "A future instant, with its offset.",
+                                                         "example": "2027-01-20T14:00:00-06:00"})
+    duration_minutes = fields.Integer(required=True, strict=True, validate=validate.Range(
+        min=MIN_APPOINTMENT_MINUTES, max=MAX_APPOINTMENT_MINUTES), metadata={"example": 50})
+    enrollment_id = fields.String(validate=CODE, metadata={
+        "description": "One of the patient's enrollments at the site (required for a follow-up).",
+        "example": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"})
 
 
 class AppointmentQuery(Schema):
@@ -276,3 +329,47 @@ class Cancellation(Schema):
 
 class AppointmentAttendance(Schema):
     status = fields.String(required=True, validate=validate.OneOf(ATTENDANCE_OUTCOMES))
+
+
+# --- subscribable calendar links -------------------------------------------------------------
+
+class CalendarLinkCreate(Schema):
+    feed = fields.String(required=True, validate=validate.OneOf(FEEDS), metadata={
+        "description": "Whose calendar: a patient's sessions and appointments, or a group's meetings.",
+        "example": "patient"})
+    id = fields.String(required=True, validate=CODE, metadata={
+        "description": "The patient's or the group's id, at the caller's site.",
+        "example": "5f0c2b1e-8f7a-4d3c-9b2a-1e6d4c3b2a10"})
+
+
+class CalendarLink(Schema):
+    id = fields.String(attribute="_id")
+    feed = fields.String(metadata={"description": f"One of {', '.join(FEEDS)}."})
+    feed_id = fields.String(metadata={"description": "The patient's or the group's id."})
+    status = fields.String(metadata={"description": f"One of {', '.join(LINK_STATUSES)}: a revoked link's address "
+                                                    "answers 404."})
+    created_at = SiteInstant()
+    created_by = fields.String(metadata={"description": "Label of the key that created it."})
+    revoked_at = SiteInstant(allow_none=True)
+    revoked_by = fields.String(allow_none=True)
+
+
+class CalendarLinkCreated(CalendarLink):
+    url = fields.String(metadata={
+        "description": "The feed's address, holding the link's token: shown in this answer only (the service keeps "
+                       "a digest of the token). Built from the host this request was sent to.",
+        "example": "https://iop.example.org/scheduling/v1/calendar-feed.ics?token=Zk3q...9s"})
+    webcal_url = fields.String(metadata={"description": "The same address with the webcal scheme, which calendar "
+                                                        "apps open as a subscription.",
+                                         "example": "webcal://iop.example.org/scheduling/v1/calendar-feed.ics?token=Zk3q...9s"})
+
+
+class CalendarLinkQuery(Schema):
+    feed = fields.String(validate=validate.OneOf(FEEDS))
+    feed_id = fields.String(validate=CODE)
+    status = fields.String(validate=validate.OneOf(LINK_STATUSES))
+
+
+class FeedToken(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={
+        "description": "The token of a calendar link, as in the address the link was created with."})

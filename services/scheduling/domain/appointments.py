@@ -1,5 +1,12 @@
-"""An appointment outside the program's sessions (today the aftercare follow-up) over its life:
-booked, rescheduled, cancelled, attended or missed; and the events each step causes.
+"""An appointment outside the program's sessions over its life: booked (the aftercare follow-up at a
+completion, or any kind by staff), rescheduled, cancelled, attended or missed; and the events each
+step causes.
+
+Staff book any kind of :data:`APPOINTMENT_KINDS` for a patient of the site. A follow-up booked by
+staff counts like the automatic one: one live follow-up per discharged enrollment, under the same
+natural key (``aftercare_follow_up:<enrollment_id>``), with ``late`` judged against its discharge
+date; once that one is cancelled, a new one may be booked (``...:<n>``, n the follow-ups before it).
+A patient whose program ended with outcome ``death`` gets no appointment any more.
 
 Rescheduling re-emits ``scheduling.appointment.booked`` with the same ``appointment_id`` and the
 new ``starts_at`` (``late`` recomputed for a follow-up), so that aftercare's follow-up task always
@@ -10,8 +17,9 @@ stays in the appointment's own history.
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from services.scheduling.domain.enrollment_schedules import ENDED
 from services.scheduling.domain.follow_up import DEFAULT_DURATION, FOLLOW_UP, FOLLOW_UP_WINDOW_DAYS, FollowUpSlot
-from shared.errors import IllegalTransition, Invalid, StateMachine
+from shared.errors import Conflict, IllegalTransition, Invalid, StateMachine
 from shared.events.registry import DomainEvent
 from shared.events.scheduling import (
     CANCELLATION_REASONS,
@@ -23,6 +31,14 @@ from shared.events.scheduling import (
 BOOKED, CANCELLED, ATTENDED, NO_SHOW = "booked", "cancelled", "attended", "no_show"
 APPOINTMENT_STATUSES = (BOOKED, CANCELLED, ATTENDED, NO_SHOW)
 ATTENDANCE_OUTCOMES = (ATTENDED, NO_SHOW)
+
+# What staff may book (POST /appointments); the follow-up is also booked by itself at a completion.
+APPOINTMENT_KINDS = (FOLLOW_UP, "individual_therapy", "medication_check_in", "intake_evaluation", "other")
+MIN_DURATION_MINUTES, MAX_DURATION_MINUTES = 15, 480
+# The discharge outcome after which nothing is booked for the patient, and the code an appointment
+# cancelled by a discharge carries.
+DEATH = "death"
+DISCHARGED = "discharged"
 
 # A taken attendance may be corrected (attended <-> no_show); a cancelled appointment is final.
 APPOINTMENT_MACHINE = StateMachine("appointment", {
@@ -127,3 +143,56 @@ def attendance_recorded(appointment: dict, *, status: str, now: datetime, by: st
     history = [*appointment["history"], _history("attendance", now, by, status=status)]
     event = appointment_attended(**_ids(appointment), status=status, starts_at=appointment["starts_at"])
     return {"status": status, "history": history}, [event]
+
+
+# --- booked by staff ------------------------------------------------------------------------------
+
+def ended_by_death(schedules: list[dict]) -> bool:
+    """Whether one of the patient's enrollments ended with outcome ``death``."""
+    return any((schedule.get("ended") or {}).get("outcome") == DEATH for schedule in schedules)
+
+
+def follow_up_booking_key(schedule: dict, follow_ups: list[dict]) -> str:
+    """The natural key of a follow-up staff book for ``schedule``'s enrollment, given the follow-ups it
+    has (``follow_ups``); Conflict while the enrollment is not discharged, after a death, or while
+    one of its follow-ups is not cancelled."""
+    ended = schedule.get("ended") if schedule["status"] == ENDED else None
+    if ended is None:
+        raise Conflict("The enrollment is not discharged (yet): a follow-up is booked after its discharge.")
+    if ended["outcome"] == DEATH:
+        raise Conflict("The enrollment ended with outcome death: no follow-up is booked.")
+    live = [appointment for appointment in follow_ups if appointment["status"] != CANCELLED]
+    if live:
+        raise Conflict(f"The enrollment already has its follow-up appointment {live[0]['_id']}; reschedule it.")
+    key = follow_up_key(schedule["enrollment_id"])
+    return key if not follow_ups else f"{key}:{len(follow_ups)}"
+
+
+def staff_booked(*, appointment_id: str, site_id: str, natural_key: str, fields: dict, discharge_date: date | None,
+                 now: datetime, by: str, zone: ZoneInfo) -> Outcome:
+    """An appointment staff booked (``fields``: patient_id, kind, starts_at, duration_minutes,
+    enrollment_id?); Invalid for an instant not in the future or a duration out of bounds."""
+    starts_at = fields["starts_at"]
+    check_future(starts_at, now)
+    minutes = fields["duration_minutes"]
+    if not MIN_DURATION_MINUTES <= minutes <= MAX_DURATION_MINUTES:
+        raise Invalid({"duration_minutes": [f"Must be {MIN_DURATION_MINUTES} to {MAX_DURATION_MINUTES} minutes."]})
+    appointment = {
+        "_id": appointment_id,
+        "site_id": site_id,
+        "natural_key": natural_key,
+        "patient_id": fields["patient_id"],
+        "enrollment_id": fields.get("enrollment_id"),
+        "kind": fields["kind"],
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(minutes=minutes),
+        "discharge_date": discharge_date,
+        "late": False,
+        "status": BOOKED,
+        "booked_by_staff": True,
+        "history": [_history("booked", now, by, starts_at=starts_at)],
+        "created_at": now,
+        "caused_by": None,
+    }
+    appointment["late"] = misses_follow_up_window(appointment, starts_at, zone)
+    return appointment, [booked_event(appointment)]

@@ -20,8 +20,9 @@ the caller writes the changes and the events in one single-document write.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from services.scheduling.domain.schedule import PlannedSession, week_start, weekly_hours
-from services.scheduling.domain.sessions import booked, is_cancelled, planned
+from services.scheduling.domain.groups import EVENT_MODALITIES
+from services.scheduling.domain.schedule import GROUP, PlannedSession, week_start, weekly_hours
+from services.scheduling.domain.sessions import booked, is_cancelled, planned, revised
 from shared.errors import Conflict, Invalid, NotFound
 from shared.events.registry import DomainEvent
 from shared.events.scheduling import absence_escalated, attendance_recorded
@@ -104,10 +105,21 @@ def recorded_history(sessions: list[dict]) -> list[tuple[str, str]]:
     return [(record["id"], record["status"]) for record in sessions if record.get("attendance") is not None]
 
 
+def session_facts(schedule: dict, record: dict, group_modality: str | None) -> dict:
+    """What scheduling.attendance.recorded tells about the session (issue 11): its kind and start,
+    and for a group meeting its group and the group's modality (``EVENT_MODALITIES``), which
+    together name one meeting. None for both on an individual session or check-in."""
+    is_group = record["kind"] == GROUP
+    return {"session_kind": record["kind"], "starts_at": record["starts_at"],
+            "group_id": schedule.get("group_id") if is_group else None,
+            "group_modality": EVENT_MODALITIES.get(group_modality) if is_group else None}
+
+
 def take_attendance(schedule: dict, session_id: str, status: str, recorded_by: str, now: datetime,
-                    threshold: int) -> AttendanceChange:
+                    threshold: int, group_modality: str | None = None) -> AttendanceChange:
     """Record (or correct) ``status`` on one session of ``schedule``; NotFound for a session not in
-    it, Conflict for a cancelled one. Recording the status the session already has changes nothing."""
+    it, Conflict for a cancelled one. Recording the status the session already has changes nothing.
+    ``group_modality``: the modality of the schedule's group, told with a group session's attendance."""
     check_status(status)
     record = next((record for record in schedule["sessions"] if record["id"] == session_id), None)
     if record is None:
@@ -117,12 +129,13 @@ def take_attendance(schedule: dict, session_id: str, status: str, recorded_by: s
     if record["status"] == status:
         return AttendanceChange(record, None, [])
     entry = {"status": status, "recorded_at": now, "recorded_by": recorded_by}
-    updated = {**record, "status": status, "attendance": entry,
-               "attendance_history": [*(record.get("attendance_history") or []), entry]}
+    updated = revised(record, now, status=status, attendance=entry,
+                      attendance_history=[*(record.get("attendance_history") or []), entry])
     sessions = [updated if item["id"] == session_id else item for item in schedule["sessions"]]
     ids = {"enrollment_id": schedule["enrollment_id"], "patient_id": schedule["patient_id"]}
     changes = {"sessions": sessions}
-    events = [attendance_recorded(session_id=session_id, status=status, **ids)]
+    events = [attendance_recorded(session_id=session_id, status=status, **ids,
+                                  **session_facts(schedule, record, group_modality))]
     history = recorded_history(sessions)
     escalated = list(schedule.get("escalated_streaks") or [])
     if escalation_due(history, threshold, frozenset(escalated)) is not None:

@@ -16,6 +16,13 @@ from shared.errors import Conflict, Invalid
 
 MODALITIES = ("group_therapy", "education", "holistic", "family")
 
+# A group's modality as scheduling.attendance.recorded tells it (``group_modality``, issue 11).
+# Treatment reads group_therapy, education, holistic and family; scheduling's modality codes are
+# the same four, so the mapping is one to one. It is written down so that a modality added to
+# MODALITIES must be mapped here (a test checks every modality is).
+EVENT_MODALITIES = {"group_therapy": "group_therapy", "education": "education", "holistic": "holistic",
+                    "family": "family"}
+
 MIN_DURATION_MINUTES = 15
 MAX_DURATION_MINUTES = 480
 
@@ -111,40 +118,59 @@ def is_archived(group: dict) -> bool:
     return group.get("archived_at") is not None
 
 
-def _definition(fields: dict) -> dict:
-    """The slot fields as stored: validated together, weekdays in calendar order."""
-    slot = validate_group(**{name: fields[name] for name in SLOT_FIELDS})
+def program_errors(program: str, programs) -> dict[str, list[str]]:
+    """A group belongs to a program of the site's catalog (``programs``: its codes)."""
+    if program in programs:
+        return {}
+    return {"program": [f"Not a program of this site's catalog; use one of {', '.join(sorted(programs))}."]}
+
+
+def _definition(fields: dict, programs) -> dict:
+    """The slot fields as stored, validated together with the program: weekdays in calendar order."""
+    errors = program_errors(fields["program"], programs)
+    try:
+        slot = validate_group(**{name: fields[name] for name in SLOT_FIELDS})
+    except Invalid as invalid:
+        raise Invalid({**invalid.errors, **errors}) from None
+    if errors:
+        raise Invalid(errors)
     return {**{name: fields[name] for name in SLOT_FIELDS}, "weekdays": list(slot.weekdays)}
 
 
-def new_group(*, group_id: str, site_id: str, fields: dict, now: datetime) -> dict:
-    """A group as first stored, from the fields of ``POST /groups``; Invalid lists every bad field."""
+def new_group(*, group_id: str, site_id: str, fields: dict, programs, now: datetime) -> dict:
+    """A group as first stored, from the fields of ``POST /groups``; Invalid lists every bad field,
+    a program outside the site's catalog (``programs``) among them. ``sequence`` counts the edits of
+    its definition (calendar feeds publish it)."""
     return {
         "_id": group_id,
         "site_id": site_id,
         "name": fields["name"],
         "program": fields["program"],
         "facilitator": fields.get("facilitator"),
-        **_definition(fields),
+        **_definition(fields, programs),
         "members": [],
         "waiting_list": [],
         "archived_at": None,
+        "sequence": 0,
         "created_at": now,
         "updated_at": now,
     }
 
 
-def group_edited(group: dict, edits: dict, now: datetime) -> dict:
+def group_edited(group: dict, edits: dict, now: datetime, programs) -> dict:
     """The changed fields of a group edit. An archived group is not changed (Conflict); a capacity
-    below the seats taken is refused (Invalid); a larger one seats the longest-waiting at once."""
+    below the seats taken, or a program outside the site's catalog, is refused (Invalid); a larger
+    capacity seats the longest-waiting at once."""
     if is_archived(group):
         raise Conflict("The group is archived.")
     definition = {**group, **edits}
+    # A group made before the catalog was checked keeps its program until an edit names another one.
+    known = set(programs) | ({group["program"]} if "program" not in edits else set())
     roster = roster_of(group)
     if len(roster.members) > definition["capacity"]:
         raise Invalid({"capacity": [f"Must be at least the {len(roster.members)} seats already taken."]})
     seated, _ = fill_free_seats(roster, definition["capacity"])
-    return {**edits, **_definition(definition), "updated_at": now,
+    return {**edits, **_definition(definition, known), "updated_at": now, "sequence": group.get("sequence", 0) + 1,
             "members": seated.members, "waiting_list": seated.waiting_list}
 
 

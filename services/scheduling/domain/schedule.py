@@ -11,7 +11,8 @@ Defaults (DOMAIN.md: "one individual therapy session a week and a medication che
 two weeks unless configured otherwise"): individual therapy on Tuesdays at 13:00 for 50
 minutes every week, medication check-in on Thursdays at 13:00 for 30 minutes every two weeks.
 Early afternoon keeps them clear of a morning group block (typically 09:00-12:00); a site
-with afternoon or evening groups configures other times.
+with afternoon or evening groups configures other times. A program with more individual
+sessions a week (its catalog cadence, domain/program_plans.py) holds them on several weekdays.
 
 "Every N weeks" counts enrollment weeks from the start date: the first session falls on the
 first matching weekday on or after the start date, then every N weeks after that.
@@ -34,10 +35,12 @@ def _is_whole(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_recurrence(prefix: str, plan) -> None:
+def _check_recurrence(prefix: str, plan, day_field: str) -> None:
     errors = {}
-    if plan.weekday not in WEEKDAYS:
-        errors[f"{prefix}.weekday"] = [f"Must be one of {', '.join(WEEKDAYS)}."]
+    days = plan.weekdays
+    if not isinstance(days, tuple) or not days or any(day not in WEEKDAYS for day in days) \
+            or len(set(days)) != len(days):
+        errors[f"{prefix}.{day_field}"] = [f"Must be one of {', '.join(WEEKDAYS)}, each day once."]
     if not isinstance(plan.start_time, time):
         errors[f"{prefix}.start_time"] = ["Must be a local time of day."]
     if not _is_whole(plan.duration_minutes) or plan.duration_minutes < 1:
@@ -50,15 +53,15 @@ def _check_recurrence(prefix: str, plan) -> None:
 
 @dataclass(frozen=True)
 class IndividualPlan:
-    """One-to-one therapy: one session every ``every_weeks`` weeks."""
+    """One-to-one therapy: one session on each of ``weekdays``, every ``every_weeks`` weeks."""
 
-    weekday: str = "tue"
+    weekdays: tuple[str, ...] = ("tue",)
     start_time: time = time(13, 0)
     duration_minutes: int = 50
     every_weeks: int = 1
 
     def __post_init__(self):
-        _check_recurrence("individual", self)
+        _check_recurrence("individual", self, "weekdays")
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,11 @@ class MedCheckPlan:
     every_weeks: int = 2
 
     def __post_init__(self):
-        _check_recurrence("med_check", self)
+        _check_recurrence("med_check", self, "weekday")
+
+    @property
+    def weekdays(self) -> tuple[str, ...]:
+        return (self.weekday,)
 
 
 @dataclass(frozen=True)
@@ -158,7 +165,7 @@ def generate_sessions(
         if group is not None and weekday in group.weekdays:
             sessions.append(_session(GROUP, day, group.start_time, group.duration_minutes, zone))
         for kind, plan in ((INDIVIDUAL_THERAPY, individual), (MEDICATION_CHECK_IN, med_check)):
-            if plan is not None and weekday == plan.weekday and enrollment_week % plan.every_weeks == 0:
+            if plan is not None and weekday in plan.weekdays and enrollment_week % plan.every_weeks == 0:
                 sessions.append(_session(kind, day, plan.start_time, plan.duration_minutes, zone))
     return sorted(sessions, key=_chronological)
 

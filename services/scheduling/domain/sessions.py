@@ -5,9 +5,13 @@ A session's id is derived (uuid5) from what makes it the same session (enrollmen
 instant), so that regenerating a schedule, extending it twice or re-running a half-done handler
 produces the same ids and never a duplicate. It is computed here, not in the store, because the
 rules that merge and drop sessions compare those ids.
+
+Every change of a session (attendance taken or corrected, cancelled, reinstated) counts one more
+``sequence`` and stamps ``updated_at``: calendar feeds publish them as SEQUENCE and LAST-MODIFIED,
+so that a subscribed calendar replaces its copy of the event (RFC 5545).
 """
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from services.scheduling.domain.schedule import PlannedSession
 
@@ -23,7 +27,7 @@ def session_id(enrollment_id: str, session: PlannedSession) -> str:
     return str(uuid.uuid5(SESSION_ID_NAMESPACE, f"{enrollment_id}:{session.kind}:{session.starts_at.isoformat()}"))
 
 
-def session_record(enrollment_id: str, session: PlannedSession) -> dict:
+def session_record(enrollment_id: str, session: PlannedSession, now: datetime) -> dict:
     """A planned session as kept in the schedule document, not yet attended."""
     return {
         "id": session_id(enrollment_id, session),
@@ -34,7 +38,14 @@ def session_record(enrollment_id: str, session: PlannedSession) -> dict:
         "status": SCHEDULED,
         "attendance": None,
         "attendance_history": [],
+        "sequence": 0,
+        "updated_at": now,
     }
+
+
+def revised(record: dict, now: datetime, **changes) -> dict:
+    """The session with ``changes``, one more revision (``sequence``) made at ``now``."""
+    return {**record, **changes, "sequence": record.get("sequence", 0) + 1, "updated_at": now}
 
 
 def planned(record: dict) -> PlannedSession:
@@ -58,12 +69,12 @@ def merged(records: list[dict], additions: list[dict]) -> list[dict]:
     return sorted([*records, *fresh], key=lambda record: (record["starts_at"], record["kind"]))
 
 
-def cancelled_after(records: list[dict], last_day: date) -> tuple[list[dict], int]:
+def cancelled_after(records: list[dict], last_day: date, now: datetime) -> tuple[list[dict], int]:
     """The records with every still-scheduled session after ``last_day`` (site date) cancelled,
     and how many were cancelled. Sessions whose attendance was taken are history and stay."""
     result, count = [], 0
     for record in records:
         if record["status"] == SCHEDULED and record["local_date"] > last_day:
-            record, count = {**record, "status": CANCELLED}, count + 1
+            record, count = revised(record, now, status=CANCELLED), count + 1
         result.append(record)
     return result, count

@@ -33,8 +33,9 @@ def find_group(store: SchedulingStore, site: Site, group_id: str) -> dict:
 
 
 def create_group(store: SchedulingStore, cause: Cause, site: Site, fields: dict) -> dict:
-    """Define a group: when it meets (site time) and how many seats it has."""
-    group = rules.new_group(group_id=str(uuid.uuid4()), site_id=site.id, fields=fields, now=clock.now())
+    """Define a group of a program of the site's catalog: when it meets (site time) and how many seats it has."""
+    group = rules.new_group(group_id=str(uuid.uuid4()), site_id=site.id, fields=fields, programs=site.programs,
+                            now=clock.now())
     return store.groups.insert(group, cause=cause)
 
 
@@ -53,7 +54,7 @@ def update_group(store: SchedulingStore, cause: Cause, site: Site, group_id: str
     now = clock.now()
 
     def edit(group):
-        return no_events(rules.group_edited(group, edits, now))
+        return no_events(rules.group_edited(group, edits, now, site.programs))
 
     group = store.groups.modify(_at_site(site, group_id), edit, cause)
     if group is None:
@@ -151,12 +152,12 @@ def seat_promoted_members(store: SchedulingStore, site: Site, group_id: str) -> 
     if group is None:
         return
     member_ids = {entry["enrollment_id"] for entry in rules.roster_of(group).members}
-    slot, today = rules.group_slot(group), site.today()
+    slot, today, now = rules.group_slot(group), site.today(), clock.now()
     waiting = store.schedules.find({"site_id": site.id, "group_id": group_id, "group_placement": WAITLISTED,
                                     "status": ACTIVE}, projection={"_id": 1, "enrollment_id": 1})
 
     def seat(schedule):
-        return no_events(seated(schedule, group=slot, today=today, timezone=site.timezone))
+        return no_events(seated(schedule, group=slot, today=today, timezone=site.timezone, now=now))
 
     for schedule in waiting:
         if schedule["enrollment_id"] in member_ids:

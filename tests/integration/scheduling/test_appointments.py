@@ -1,9 +1,10 @@
-"""Rescheduling, cancelling and taking attendance at the follow-up appointment."""
+"""Appointments over HTTP: booked by staff, the follow-up booked at completion, rescheduled, cancelled and
+attended; and a discharge by death cancelling them."""
 from datetime import date
 
 from services.scheduling.store import APPOINTMENTS
-from tests.conftest import CLINICIAN, pending_events
-from tests.integration.scheduling.conftest import admission, deliver, discharge
+from tests.conftest import CLINICIAN, OTHER_SITE, pending_events
+from tests.integration.scheduling.conftest import admission, deliver, discharge, intake_event
 
 
 def booked_follow_up(scheduling, context) -> dict:
@@ -119,3 +120,91 @@ def test_a_cancellation_without_a_body_cancels_as_its_spec_says(scheduling, cont
     assert (answer.status_code, answer.json["status"]) == (200, "cancelled")
     operation = scheduling.get("/openapi.json").json["paths"]["/v1/appointments/{appointment_id}/cancel"]["post"]
     assert operation["requestBody"]["required"] is False
+
+
+# Issue 12.5: staff book appointments.
+
+def book(scheduling, headers=CLINICIAN, **fields):
+    body = {"kind": "individual_therapy", "starts_at": "2027-01-20T14:00:00-06:00", "duration_minutes": 50, **fields}
+    return scheduling.post("/v1/appointments", json=body, headers=headers)
+
+
+def admitted_patient(context) -> dict:
+    admitted = admission(None)
+    deliver(context, admitted)
+    return admitted["payload"]
+
+
+def test_staff_book_an_appointment_for_a_patient_of_the_site(scheduling, context):
+    patient = admitted_patient(context)
+    answer = book(scheduling, patient_id=patient["patient_id"])
+    [booked] = pending_events(context, APPOINTMENTS, "scheduling.appointment.booked")
+    assert answer.status_code == 201
+    assert (answer.json["kind"], answer.json["starts_at"], answer.json["ends_at"], answer.json["booked_by_staff"]) == (
+        "individual_therapy", "2027-01-20T14:00:00-06:00", "2027-01-20T14:50:00-06:00", True)
+    assert (booked["payload"]["appointment_id"], booked["payload"]["kind"]) == (answer.json["id"], "individual_therapy")
+
+
+def test_a_patient_registered_by_intake_may_be_booked_before_any_admission(scheduling, context):
+    deliver(context, intake_event("intake.patient.registered", {"patient_id": "p-just-registered"}))
+    assert book(scheduling, patient_id="p-just-registered", kind="intake_evaluation").status_code == 201
+
+
+def test_another_sites_patient_is_a_422_on_patient_id(scheduling, context):
+    patient = admitted_patient(context)
+    answer = book(scheduling, headers=OTHER_SITE, patient_id=patient["patient_id"])
+    assert (answer.status_code, list(answer.json["errors"])) == (422, ["patient_id"])
+
+
+def test_a_kind_outside_the_enumeration_or_a_past_instant_is_refused_on_the_field(scheduling, context):
+    patient = admitted_patient(context)
+    wrong_kind = book(scheduling, patient_id=patient["patient_id"], kind="massage")
+    past = book(scheduling, patient_id=patient["patient_id"], starts_at="2020-01-01T10:00:00+00:00")
+    assert [(answer.status_code, list(answer.json["errors"])) for answer in (wrong_kind, past)] == [
+        (422, ["kind"]), (422, ["starts_at"])]
+    assert pending_events(context, APPOINTMENTS) == []
+
+
+def test_a_staff_follow_up_for_a_discharge_without_one_counts_as_its_follow_up(scheduling, context):
+    admitted = admission(None)
+    deliver(context, admitted)
+    deliver(context, discharge(admitted, date(2027, 1, 15), outcome="against_advice"))
+    patient = admitted["payload"]
+    answer = book(scheduling, patient_id=patient["patient_id"], enrollment_id=patient["enrollment_id"],
+                  kind="aftercare_follow_up")
+    again = book(scheduling, patient_id=patient["patient_id"], enrollment_id=patient["enrollment_id"],
+                 kind="aftercare_follow_up", starts_at="2027-01-21T10:00:00-06:00")
+    assert (answer.status_code, answer.json["discharge_date"], answer.json["late"], again.status_code) == (
+        201, "2027-01-15", False, 409)
+    listed = scheduling.get("/v1/appointments", query_string={"enrollment_id": patient["enrollment_id"],
+                                                               "kind": "aftercare_follow_up"}, headers=CLINICIAN)
+    assert [appointment["id"] for appointment in listed.json] == [answer.json["id"]]
+
+
+def test_a_staff_follow_up_after_the_automatic_one_is_a_409(scheduling, context):
+    appointment = booked_follow_up(scheduling, context)
+    answer = book(scheduling, patient_id=appointment["patient_id"], enrollment_id=appointment["enrollment_id"],
+                  kind="aftercare_follow_up")
+    assert answer.status_code == 409
+
+
+def test_the_openapi_document_enumerates_the_kinds_staff_may_book(scheduling):
+    spec = scheduling.get("/openapi.json").json
+    kinds = spec["components"]["schemas"]["AppointmentCreate"]["properties"]["kind"]["enum"]
+    assert kinds == ["aftercare_follow_up", "individual_therapy", "medication_check_in", "intake_evaluation", "other"]
+    assert "201" in spec["paths"]["/v1/appointments"]["post"]["responses"]
+
+
+# Issue 10.5: a discharge with outcome death.
+
+def test_a_death_cancels_the_patients_future_appointments_and_books_nothing_more(scheduling, context):
+    admitted = admission(None)
+    deliver(context, admitted)
+    patient = admitted["payload"]
+    booked = book(scheduling, patient_id=patient["patient_id"]).json
+    deliver(context, discharge(admitted, date(2026, 11, 25), outcome="death"))
+    [cancelled] = pending_events(context, APPOINTMENTS, "scheduling.appointment.cancelled")
+    assert scheduling.get(f"/v1/appointments/{booked['id']}", headers=CLINICIAN).json["status"] == "cancelled"
+    assert cancelled["payload"]["reason"] == "discharged"
+    assert book(scheduling, patient_id=patient["patient_id"]).status_code == 409
+    assert scheduling.get("/v1/appointments", query_string={"kind": "aftercare_follow_up"}, headers=CLINICIAN).json == []

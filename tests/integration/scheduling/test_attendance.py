@@ -94,3 +94,40 @@ def test_the_attendance_summary_counts_attended_hours_per_week(scheduling, conte
     assert (summary["minimum_weekly_hours"], summary["attended_hours_total"]) == (9.0, 6.0)
     assert summary["weeks"][0]["attended_hours"] == 6.0
     assert summary["unexcused_absences_in_a_row"] == 1
+
+
+# Issue 11: what treatment reads to open the right session note.
+
+def test_a_group_meetings_attendance_names_its_kind_start_group_and_the_groups_modality(scheduling, context):
+    group = create_group(scheduling, modality="education")
+    admitted = admission(group["id"])
+    deliver(context, admitted)
+    enrollment_id = admitted["payload"]["enrollment_id"]
+    [meeting] = [s for s in sessions_of(scheduling, enrollment_id) if s["kind"] == "group"][:1]
+    mark(scheduling, enrollment_id, meeting, "present")
+    [recorded] = pending_events(context, SCHEDULES, "scheduling.attendance.recorded")
+    payload = recorded["payload"]
+    assert (payload["session_kind"], payload["group_id"], payload["group_modality"]) == ("group", group["id"],
+                                                                                         "education")
+    assert payload["starts_at"][:16] == "2026-12-07T15:00"
+
+
+def test_an_individual_sessions_attendance_names_its_kind_and_start_and_no_group(scheduling, context):
+    enrollment_id, sessions = admitted_with_sessions(scheduling, context)
+    [check_in] = [s for s in sessions if s["kind"] == "medication_check_in"][:1]
+    mark(scheduling, enrollment_id, check_in, "absent")
+    [recorded] = pending_events(context, SCHEDULES, "scheduling.attendance.recorded")
+    assert (recorded["payload"]["session_kind"], recorded["payload"]["group_id"],
+            recorded["payload"]["group_modality"]) == ("medication_check_in", None, None)
+    assert recorded["payload"]["starts_at"][:16] == "2026-12-10T19:00"
+
+
+def test_the_modality_told_is_the_groups_as_it_is_when_attendance_is_taken(scheduling, context):
+    group = create_group(scheduling)
+    admitted = admission(group["id"])
+    deliver(context, admitted)
+    enrollment_id = admitted["payload"]["enrollment_id"]
+    scheduling.patch(f"/v1/groups/{group['id']}", json={"modality": "holistic"}, headers=CLINICIAN)
+    mark(scheduling, enrollment_id, sessions_of(scheduling, enrollment_id)[0], "present")
+    [recorded] = pending_events(context, SCHEDULES, "scheduling.attendance.recorded")
+    assert recorded["payload"]["group_modality"] == "holistic"

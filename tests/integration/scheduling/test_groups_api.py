@@ -17,6 +17,23 @@ def test_invalid_group_fields_are_reported_field_by_field(scheduling):
     assert set(answer.json["errors"]) == {"weekdays", "start_time", "capacity"}
 
 
+def test_a_group_for_a_program_outside_the_sites_catalog_is_a_422_naming_program(scheduling):
+    answer = scheduling.post("/v1/groups", json={**GROUP, "program": "yoga-retreat"}, headers=CLINICIAN)
+    assert (answer.status_code, list(answer.json["errors"])) == (422, ["program"])
+    assert scheduling.get("/v1/groups", headers=CLINICIAN).json == []
+
+
+def test_a_group_may_be_made_for_every_program_of_the_sites_catalog(scheduling):
+    for program in ("mh-adult", "sud-adult", "adolescent", "php-adult", "op-adult"):
+        create_group(scheduling, program=program)
+
+
+def test_a_group_cannot_be_moved_to_a_program_outside_the_catalog(scheduling):
+    group = create_group(scheduling)
+    answer = scheduling.patch(f"/v1/groups/{group['id']}", json={"program": "yoga-retreat"}, headers=CLINICIAN)
+    assert (answer.status_code, list(answer.json["errors"])) == (422, ["program"])
+
+
 def test_a_missing_or_unknown_field_is_a_422(scheduling):
     body = {key: value for key, value in GROUP.items() if key != "capacity"}
     answer = scheduling.post("/v1/groups", json={**body, "colour": "blue"}, headers=CLINICIAN)
@@ -88,7 +105,8 @@ def test_the_openapi_document_lists_every_path(scheduling):
         "/v1/enrollments/{enrollment_id}/attendance-summary", "/v1/sessions/{session_id}/attendance",
         "/v1/appointments", "/v1/appointments/{appointment_id}", "/v1/appointments/{appointment_id}/reschedule",
         "/v1/appointments/{appointment_id}/cancel", "/v1/appointments/{appointment_id}/attendance",
-        "/v1/patients/{patient_id}/calendar.ics",
+        "/v1/patients/{patient_id}/calendar.ics", "/v1/calendar-feed.ics", "/v1/calendar-links",
+        "/v1/calendar-links/{link_id}", "/v1/calendar-links/{link_id}/revoke",
     }
 
 

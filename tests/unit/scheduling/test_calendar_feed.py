@@ -3,15 +3,26 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from icalendar import Calendar
 
-from services.scheduling.domain.calendar_feed import feed_status, group_meeting_items, render_ics, summary_for
+from services.scheduling.domain.calendar_feed import (
+    appointment_items,
+    feed_status,
+    group_feed,
+    group_meeting_items,
+    patient_feed,
+    patient_title,
+    render_ics,
+    session_items,
+)
 
 STAMP = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 START = datetime(2026, 3, 9, 14, 0, tzinfo=UTC)
+EDITED = datetime(2026, 2, 27, 10, 30, 15, 999, tzinfo=UTC)
 
 
 def event(**changes):
-    return {"uid": "session-1@iop", "summary": "Group therapy", "starts_at": START,
-            "ends_at": START + timedelta(hours=3), "status": "scheduled", **changes}
+    return {"uid": "session-1@iop", "summary": "Group session", "starts_at": START,
+            "ends_at": START + timedelta(hours=3), "status": "scheduled", "sequence": 0, "last_modified": EDITED,
+            **changes}
 
 
 def parsed(*events, name="My sessions"):
@@ -29,9 +40,20 @@ def test_the_feed_is_a_version_2_calendar_with_a_product_id_and_a_name():
         "2.0", "My sessions", True)
 
 
+def test_the_feed_asks_calendar_apps_to_refresh_it_every_hour():
+    body = render_ics("x", [event()], dtstamp=STAMP)
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in body
+    assert b"X-PUBLISHED-TTL:PT1H\r\n" in body
+
+
 def test_an_event_keeps_its_uid_and_summary():
     vevent = only_event()
-    assert (str(vevent["uid"]), str(vevent["summary"])) == ("session-1@iop", "Group therapy")
+    assert (str(vevent["uid"]), str(vevent["summary"])) == ("session-1@iop", "Group session")
+
+
+def test_an_event_carries_its_sequence_and_last_modified_instant_to_the_second():
+    vevent = only_event(sequence=3)
+    assert (vevent["sequence"], vevent.decoded("last-modified")) == (3, EDITED.replace(microsecond=0))
 
 
 def test_an_event_has_its_start_and_end_in_utc():
@@ -71,9 +93,11 @@ def test_an_empty_feed_is_still_a_calendar():
     assert parsed().walk("VEVENT") == []
 
 
-def test_a_summary_that_is_not_a_kind_label_is_refused():
+@pytest.mark.parametrize("title", ["Group session - Jane Doe", "Group therapy", "Medication check-in",
+                                   "Adult substance use IOP"])
+def test_a_patient_feed_refuses_any_title_but_its_two_generic_ones(title):
     with pytest.raises(ValueError):
-        render_ics("x", [event(summary="Group therapy - Jane Doe")], dtstamp=STAMP)
+        render_ics("x", [event(summary=title)], dtstamp=STAMP)
 
 
 def test_an_unknown_status_is_refused():
@@ -86,9 +110,10 @@ def test_a_naive_start_is_refused():
         render_ics("x", [event(starts_at=datetime(2026, 3, 9, 9, 0))], dtstamp=STAMP)
 
 
-def test_kinds_have_generic_summaries():
-    assert [summary_for(k) for k in ("group", "individual_therapy", "medication_check_in")] == [
-        "Group therapy", "Individual therapy", "Medication check-in"]
+def test_a_patient_sees_group_sessions_as_group_sessions_and_everything_else_as_appointments():
+    assert [patient_title(kind) for kind in ("group", "individual_therapy", "medication_check_in",
+                                             "aftercare_follow_up", "intake_evaluation")] == [
+        "Group session", "Appointment", "Appointment", "Appointment", "Appointment"]
 
 
 @pytest.mark.parametrize("stored", ["scheduled", "present", "absent", "excused", "late", "booked", "attended",
@@ -101,7 +126,38 @@ def test_a_cancelled_session_or_appointment_is_cancelled_in_the_feed():
     assert feed_status("cancelled") == "cancelled"
 
 
-GROUP = {"_id": "g1", "weekdays": ["mon"], "start_time": "09:00", "duration_minutes": 60, "archived_at": None}
+# --- revisions ------------------------------------------------------------------------------------
+
+SCHEDULE = {"created_at": STAMP, "sessions": [
+    {"id": "s1", "kind": "group", "starts_at": START, "ends_at": START + timedelta(hours=3), "status": "cancelled",
+     "sequence": 2, "updated_at": EDITED},
+    {"id": "s2", "kind": "individual_therapy", "starts_at": START, "ends_at": START + timedelta(hours=1),
+     "status": "scheduled"},
+]}
+
+
+def test_a_sessions_revision_and_last_change_become_its_sequence_and_last_modified():
+    changed, legacy = session_items([SCHEDULE])
+    assert (changed["sequence"], changed["last_modified"]) == (2, EDITED)
+    assert (legacy["sequence"], legacy["last_modified"]) == (0, STAMP)
+
+
+def test_each_history_entry_after_its_booking_is_an_appointments_revision():
+    appointment = {"_id": "a1", "kind": "aftercare_follow_up", "starts_at": START, "ends_at": START + timedelta(hours=1),
+                   "status": "booked", "history": [{"at": STAMP, "action": "booked"},
+                                                   {"at": EDITED, "action": "rescheduled"}]}
+    [item] = appointment_items([appointment])
+    assert (item["sequence"], item["last_modified"], item["summary"]) == (1, EDITED, "Appointment")
+
+
+def test_a_patients_feed_is_named_appointments_and_titles_nothing_else():
+    calendar = Calendar.from_ical(patient_feed([SCHEDULE], [], STAMP))
+    assert str(calendar["x-wr-calname"]) == "Appointments"
+    assert {str(vevent["summary"]) for vevent in calendar.walk("VEVENT")} == {"Group session", "Appointment"}
+
+
+GROUP = {"_id": "g1", "name": "Morning DBT skills", "weekdays": ["mon"], "start_time": "09:00",
+         "duration_minutes": 60, "archived_at": None, "sequence": 4, "updated_at": EDITED}
 
 
 def test_a_groups_feed_reaches_four_weeks_back_and_thirteen_ahead():
@@ -109,6 +165,13 @@ def test_a_groups_feed_reaches_four_weeks_back_and_thirteen_ahead():
     items = group_meeting_items(GROUP, today, "America/Chicago")
     assert (len(items), items[0]["starts_at"].date(), items[-1]["starts_at"].date()) == (
         17, datetime(2026, 2, 16).date(), datetime(2026, 6, 8).date())
+
+
+def test_a_groups_meetings_carry_its_name_and_its_definitions_revision():
+    calendar = Calendar.from_ical(group_feed(GROUP, datetime(2026, 3, 11).date(), "America/Chicago", STAMP))
+    vevents = calendar.walk("VEVENT")
+    assert str(calendar["x-wr-calname"]) == "Morning DBT skills"
+    assert {(str(vevent["summary"]), vevent["sequence"]) for vevent in vevents} == {("Morning DBT skills", 4)}
 
 
 def test_an_archived_groups_feed_is_empty():

@@ -1,8 +1,16 @@
-from datetime import time
+from datetime import UTC, datetime, time
 
 import pytest
 
-from services.scheduling.domain.groups import MODALITIES, GroupSlot, parse_start_time, validate_group
+from services.scheduling.domain.groups import (
+    EVENT_MODALITIES,
+    MODALITIES,
+    GroupSlot,
+    group_edited,
+    new_group,
+    parse_start_time,
+    validate_group,
+)
 from shared.errors import Invalid
 
 VALID = dict(modality="group_therapy", weekdays=["mon", "wed", "fri"], start_time="09:00",
@@ -76,3 +84,44 @@ def test_every_bad_field_is_reported_at_once():
 
 def test_parse_start_time_reads_hours_and_minutes():
     assert parse_start_time("18:45") == time(18, 45)
+
+
+def test_every_modality_maps_onto_a_modality_treatment_reads():
+    assert set(EVENT_MODALITIES) == set(MODALITIES)
+    assert set(EVENT_MODALITIES.values()) <= {"group_therapy", "education", "holistic", "family"}
+
+
+CATALOG = ("mh-adult", "sud-adult")
+FIELDS = {"name": "Morning skills", "program": "mh-adult", **VALID}
+NOW = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
+
+
+def test_a_group_belongs_to_a_program_of_the_sites_catalog():
+    with pytest.raises(Invalid) as raised:
+        new_group(group_id="g1", site_id="mpls", fields={**FIELDS, "program": "yoga-retreat"}, programs=CATALOG, now=NOW)
+    assert list(raised.value.errors) == ["program"]
+    assert "mh-adult, sud-adult" in raised.value.errors["program"][0]
+
+
+def test_a_bad_program_is_reported_with_every_other_bad_field():
+    with pytest.raises(Invalid) as raised:
+        new_group(group_id="g1", site_id="mpls", fields={**FIELDS, "program": "x", "capacity": 0}, programs=CATALOG,
+                  now=NOW)
+    assert set(raised.value.errors) == {"program", "capacity"}
+
+
+def test_an_edit_may_not_move_a_group_to_a_program_outside_the_catalog():
+    group = new_group(group_id="g1", site_id="mpls", fields=FIELDS, programs=CATALOG, now=NOW)
+    with pytest.raises(Invalid) as raised:
+        group_edited(group, {"program": "yoga-retreat"}, NOW, CATALOG)
+    assert list(raised.value.errors) == ["program"]
+
+
+def test_a_group_made_before_the_catalog_was_checked_keeps_its_program_through_other_edits():
+    group = {**new_group(group_id="g1", site_id="mpls", fields=FIELDS, programs=CATALOG, now=NOW), "program": "old"}
+    assert group_edited(group, {"capacity": 12}, NOW, CATALOG)["capacity"] == 12
+
+
+def test_each_edit_of_a_groups_definition_is_one_more_revision():
+    group = new_group(group_id="g1", site_id="mpls", fields=FIELDS, programs=CATALOG, now=NOW)
+    assert (group["sequence"], group_edited(group, {"start_time": "10:00"}, NOW, CATALOG)["sequence"]) == (0, 1)

@@ -137,13 +137,13 @@ def test_sessions_come_back_in_chronological_order():
 
 def test_a_recurrence_starts_on_the_first_matching_day_on_or_after_the_start_date():
     friday = date(2026, 2, 6)
-    fortnightly = IndividualPlan(weekday="tue", every_weeks=2)
+    fortnightly = IndividualPlan(weekdays=("tue",), every_weeks=2)
     sessions = generate_sessions(friday, friday + timedelta(days=30), CHICAGO, None, fortnightly, None)
     assert [s.local_date for s in sessions] == [date(2026, 2, 10), date(2026, 2, 24)]
 
 
 def test_individual_sessions_follow_the_configured_weekday_time_and_duration():
-    plan = IndividualPlan(weekday="fri", start_time=time(15, 30), duration_minutes=60)
+    plan = IndividualPlan(weekdays=("fri",), start_time=time(15, 30), duration_minutes=60)
     (session,) = generate_sessions(MONDAY, MONDAY + timedelta(days=6), CHICAGO, None, plan, None)
     assert (session.local_date, session.starts_at, session.minutes) == (
         date(2026, 2, 6), datetime(2026, 2, 6, 21, 30, tzinfo=UTC), 60)
@@ -161,8 +161,20 @@ def test_no_group_and_no_plans_make_no_sessions():
 
 def test_an_individual_plan_with_an_unknown_weekday_is_refused():
     with pytest.raises(Invalid) as raised:
-        IndividualPlan(weekday="someday")
-    assert list(raised.value.errors) == ["individual.weekday"]
+        IndividualPlan(weekdays=("someday",))
+    assert list(raised.value.errors) == ["individual.weekdays"]
+
+
+def test_an_individual_plan_naming_a_day_twice_is_refused():
+    with pytest.raises(Invalid) as raised:
+        IndividualPlan(weekdays=("tue", "tue"))
+    assert list(raised.value.errors) == ["individual.weekdays"]
+
+
+def test_two_individual_sessions_a_week_fall_on_each_of_their_days():
+    plan = IndividualPlan(weekdays=("tue", "fri"))
+    sessions = generate_sessions(MONDAY, MONDAY + timedelta(days=13), CHICAGO, None, plan, None)
+    assert [s.local_date.strftime("%a") for s in sessions] == ["Tue", "Fri", "Tue", "Fri"]
 
 
 def test_a_medication_plan_repeating_every_zero_weeks_is_refused():

@@ -1,5 +1,5 @@
 """Taking attendance on a schedule document: the changes and the events it decides."""
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -7,16 +7,19 @@ from services.scheduling.domain.attendance import take_attendance
 from shared.errors import Conflict, Invalid, NotFound
 
 NOW = datetime(2026, 12, 9, 18, 0, tzinfo=UTC)
+FIRST_MEETING = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
 
 
-def schedule(count=4, cancelled=(), escalated=()):
-    sessions = [{"id": f"s{i}", "kind": "group", "status": "cancelled" if i in cancelled else "scheduled",
-                 "attendance": None, "attendance_history": []} for i in range(count)]
-    return {"enrollment_id": "e1", "patient_id": "p1", "sessions": sessions, "escalated_streaks": list(escalated)}
+def schedule(count=4, cancelled=(), escalated=(), kind="group"):
+    sessions = [{"id": f"s{i}", "kind": kind, "status": "cancelled" if i in cancelled else "scheduled",
+                 "starts_at": FIRST_MEETING + timedelta(days=2 * i), "attendance": None, "attendance_history": []}
+                for i in range(count)]
+    return {"enrollment_id": "e1", "patient_id": "p1", "group_id": "g1", "sessions": sessions,
+            "escalated_streaks": list(escalated)}
 
 
-def record(document, session_id, status, threshold=2):
-    return take_attendance(document, session_id, status, "front-end", NOW, threshold)
+def record(document, session_id, status, threshold=2, group_modality="group_therapy"):
+    return take_attendance(document, session_id, status, "front-end", NOW, threshold, group_modality=group_modality)
 
 
 def after(document, change):
@@ -35,8 +38,30 @@ def test_recording_sets_the_status_and_keeps_who_and_when():
 
 def test_a_recording_emits_attendance_recorded_with_ids_and_the_status():
     [recorded] = record(schedule(), "s0", "present").events
-    assert (recorded.event_type, recorded.payload) == ("scheduling.attendance.recorded", {
-        "session_id": "s0", "enrollment_id": "e1", "patient_id": "p1", "status": "present"})
+    assert recorded.event_type == "scheduling.attendance.recorded"
+    assert {key: recorded.payload[key] for key in ("session_id", "enrollment_id", "patient_id", "status")} == {
+        "session_id": "s0", "enrollment_id": "e1", "patient_id": "p1", "status": "present"}
+
+
+def test_a_group_sessions_attendance_names_the_meeting_its_group_and_the_groups_modality():
+    [recorded] = record(schedule(), "s1", "present", group_modality="holistic").events
+    assert {key: recorded.payload[key] for key in ("session_kind", "group_id", "group_modality", "starts_at")} == {
+        "session_kind": "group", "group_id": "g1", "group_modality": "holistic",
+        "starts_at": "2026-12-09T15:00:00+00:00"}
+
+
+@pytest.mark.parametrize("kind", ["individual_therapy", "medication_check_in"])
+def test_an_individual_sessions_attendance_names_its_kind_and_start_and_no_group(kind):
+    [recorded] = record(schedule(kind=kind), "s0", "excused").events
+    assert (recorded.payload["session_kind"], recorded.payload["starts_at"], recorded.payload["group_id"],
+            recorded.payload["group_modality"]) == (kind, "2026-12-07T15:00:00+00:00", None, None)
+
+
+def test_each_recording_is_one_more_revision_of_the_session():
+    document = schedule()
+    document = after(document, record(document, "s0", "absent"))
+    corrected = record(document, "s0", "present")
+    assert (corrected.session["sequence"], corrected.session["updated_at"]) == (2, NOW)
 
 
 def test_the_same_status_again_is_no_change_and_no_event():
