@@ -36,7 +36,7 @@ HTTP_LATENCY = Histogram(
     ["service", "method", "route", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
-EVENTS_PUBLISHED = Counter("iop_events_published_total", "Events the outbox relay published (confirmed by the broker).",
+EVENTS_PUBLISHED = Counter("iop_events_published_total", "Events published and confirmed by the broker (right after their write, or by the outbox relay).",
                            ["service", "event_type"])
 EVENTS_CONSUMED = Counter("iop_events_consumed_total", "Events handled and recorded in the inbox.",
                           ["service", "event_type"])

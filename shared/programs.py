@@ -5,7 +5,7 @@ of :class:`Program`); a site without the key gets :data:`DEFAULT_PROGRAMS`. Leve
 ASAM (``1`` outpatient, ``2.1`` intensive outpatient, ``2.5`` partial hospitalization); weekly
 minimum hours are what a week must reach in attended hours (DOMAIN.md: 9 for adult IOP, 6 for
 adolescent IOP, 20 for PHP). ``cadence`` is what scheduling generates besides the group's
-meetings; scheduling reads it, every other service ignores it.
+meetings (scheduling reads it) and, as ``phq9_every_weeks``, how often intake expects a PHQ-9.
 """
 from dataclasses import asdict, dataclass, field
 

@@ -2,8 +2,18 @@
 event as the cause and calls one use case."""
 from collections.abc import Callable
 
+from services.aftercare.use_cases.clinical_tasks import (
+    open_intensity_review,
+    open_session_note_task,
+    open_treatment_plan_task,
+    record_note_signed,
+    record_plan_activated,
+    record_plan_reviewed,
+)
+from services.aftercare.use_cases.consents import record_consent_granted, record_consent_revoked
 from services.aftercare.use_cases.follow_up import (
     record_admission,
+    record_discharge_summary,
     record_follow_up_booking,
     record_follow_up_cancellation,
     record_follow_up_visit,
@@ -37,4 +47,13 @@ HANDLERS: dict[str, Handler] = {
     "scheduling.appointment.cancelled": handled_by(record_follow_up_cancellation),
     "medication.side_effect.reported": handled_by(raise_prescriber_review),
     "medication.reconciliation.completed": handled_by(record_reconciliation),
+    "intake.consent.granted": handled_by(record_consent_granted),
+    "intake.consent.revoked": handled_by(record_consent_revoked),
+    "scheduling.intensity.below_minimum": handled_by(open_intensity_review),
+    "treatment.plan.review_due": handled_by(open_treatment_plan_task),
+    "treatment.plan.activated": handled_by(record_plan_activated),
+    "treatment.plan.reviewed": handled_by(record_plan_reviewed),
+    "treatment.note.overdue": handled_by(open_session_note_task),
+    "treatment.note.signed": handled_by(record_note_signed),
+    "treatment.discharge_summary.drafted": handled_by(record_discharge_summary),
 }

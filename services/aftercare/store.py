@@ -16,8 +16,15 @@ PLANS = "plans"
 TASKS = "tasks"
 REFERRALS = "referrals"
 # One document per enrollment holding what other services told us about it (a booking, an
-# attended visit, a reconciliation), so that a fact arriving before the plan is not lost.
+# attended visit, a reconciliation, treatment's plans, reviews, signed notes and discharge
+# summary), so that a fact arriving before the plan or the task it settles is not lost.
 ENROLLMENT_FACTS = "enrollment_facts"
+# The site's provider directory (the organisations it refers to).
+PROVIDERS = "providers"
+# What intake told us of each Part 2 consent (granted, revoked), one document per consent.
+CONSENTS = "consents"
+# The accounting of disclosures: what left the program, to whom, when, under which consent, by whom.
+DISCLOSURES = "disclosures"
 
 REFERRAL_STATUS_INSTANTS = tuple(f"{status}_at" for status in
                                  ("sent", "accepted", "scheduled", "completed", "declined", "cancelled"))
@@ -27,22 +34,32 @@ class AftercareStore(Store):
     COLLECTIONS = {
         PLANS: Codec(
             instants=("created_at", "follow_up.starts_at"),
-            dates=("discharge_date", "follow_up.due_date", "follow_up.visits.*", "follow_up.met_on",
-                   "follow_up.overdue.*"),
+            dates=("discharge_date", "follow_up.due_date", "follow_up.visits.*", "follow_up.visit_log.*.on",
+                   "follow_up.met_on", "follow_up.overdue.*"),
             booleans=("follow_up.late",),
         ),
         TASKS: Codec(
             instants=("created_at", "completed_at", "history.*.at", "appointment.starts_at"),
-            dates=("due_date", "attended_on"),
+            dates=("due_date", "attended_on", "source.week_start"),
             booleans=("appointment.late",),
         ),
-        REFERRALS: Codec(instants=("created_at", *REFERRAL_STATUS_INSTANTS, "history.*.at")),
+        REFERRALS: Codec(instants=("created_at", *REFERRAL_STATUS_INSTANTS, "history.*.at"),
+                         booleans=("sent_disclosure.recorded", "sent_disclosure.part2")),
         ENROLLMENT_FACTS: Codec(
-            # cancelled: {appointment_id: when it was cancelled}; visits: {appointment_id: the day attended}.
-            instants=("booking.starts_at", "booking.occurred_at", "cancelled.*", "reconciliation.occurred_at"),
-            dates=("admission.start_date", "visits.*"),
+            # cancelled: {appointment_id: when it was cancelled}; visits: {appointment_id: the day attended};
+            # referral_visits: {referral_id: the day it was completed}; recorded_visits: {visit_id: visit};
+            # treatment.activated: {plan_id: when}; treatment.signed_notes: {note_id: when};
+            # treatment.reviews: {review_id: {plan_id, reviewed_on, next_review_date}}.
+            instants=("booking.starts_at", "booking.occurred_at", "cancelled.*", "reconciliation.occurred_at",
+                      "recorded_visits.*.recorded_at", "treatment.activated.*", "treatment.signed_notes.*",
+                      "discharge_summary.occurred_at"),
+            dates=("admission.start_date", "visits.*", "referral_visits.*", "recorded_visits.*.visited_on",
+                   "treatment.reviews.*.reviewed_on", "treatment.reviews.*.next_review_date"),
             booleans=("booking.late",),
         ),
+        PROVIDERS: Codec(instants=("created_at", "updated_at"), booleans=("accepts_electronic_referrals",)),
+        CONSENTS: Codec(instants=("granted_at", "revoked_at"), dates=("expires_on", "revoked_on", "granted_on")),
+        DISCLOSURES: Codec(instants=("disclosed_at",), booleans=("part2", "notice_included")),
     }
     # Enrollment facts cause no events: they only ever change a plan, which carries its own outbox.
     OUTBOX_COLLECTIONS = (PLANS, TASKS, REFERRALS)
@@ -66,6 +83,23 @@ class AftercareStore(Store):
             IndexModel([("site_id", ASCENDING), ("plan_id", ASCENDING)]),
             IndexModel([("site_id", ASCENDING), ("status", ASCENDING)]),
             IndexModel([("outbox_pending", ASCENDING)]),
+        ],
+        PROVIDERS: [
+            # A typed name matches the entry of its folded name: one entry per folded name and site,
+            # so two clinicians typing the same new name at once make one entry, not two.
+            IndexModel([("site_id", ASCENDING), ("name_folded", ASCENDING)], unique=True,
+                       name="one_provider_per_folded_name"),
+            IndexModel([("site_id", ASCENDING), ("npi", ASCENDING)]),
+            # No index on levels_of_care: with one, the stand-in answers an equality query on an array's
+            # element with nothing (find) while count_documents finds it; the searches use $in, which
+            # both accept, over the site's entries.
+        ],
+        CONSENTS: [IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING)])],
+        # A patient's enrollments (their episodes of treatment), for consents that end with the treatment.
+        ENROLLMENT_FACTS: [IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING)])],
+        DISCLOSURES: [
+            IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING), ("disclosed_at", ASCENDING)]),
+            IndexModel([("site_id", ASCENDING), ("referral_id", ASCENDING)]),
         ],
     }
 
@@ -107,3 +141,28 @@ def referral_task_id(referral_id: str, kind: str) -> str:
 
 def enrollment_facts_id(site_id: str, enrollment_id: str) -> str:
     return f"{site_id}:{enrollment_id}"
+
+
+def consent_record_id(site_id: str, consent_id: str) -> str:
+    """One record per consent, whichever of its events arrives first."""
+    return f"{site_id}:{consent_id}"
+
+
+def treatment_task_id(site_id: str, enrollment_id: str, kind: str, due_date) -> str:
+    """treatment.plan.review_due is raised once per due date: one task per (enrollment, kind, due date)."""
+    return _derived_id(f"{site_id}:{enrollment_id}:{kind}:{due_date.isoformat()}")
+
+
+def note_task_id(site_id: str, note_id: str) -> str:
+    """One task per overdue note, however often treatment.note.overdue is delivered."""
+    return _derived_id(f"{site_id}:session_note:{note_id}")
+
+
+def intensity_task_id(site_id: str, enrollment_id: str, week_start) -> str:
+    """One case-management task per enrollment-week that fell short of the program's minimum."""
+    return _derived_id(f"{site_id}:{enrollment_id}:intensity_review:{week_start.isoformat()}")
+
+
+def referral_disclosure_id(referral_id: str) -> str:
+    """Sending a referral is disclosed once (its state machine never sends it again)."""
+    return _derived_id(f"{referral_id}:sent")

@@ -1,4 +1,5 @@
-"""Intake's collections, their codecs and indexes. Intake owns patients, assessments, enrollments and referrals.
+"""Intake's collections, their codecs and indexes. Intake owns patients, assessments, enrollments and referrals,
+Part 2 consents and safety plans.
 
 Each codec names every stored path that holds an instant, a date or a boolean, so that the use
 cases read them back as such whatever the database returned (shared/store.py says why).
@@ -13,6 +14,8 @@ PATIENTS = "patients"
 ASSESSMENTS = "assessments"
 ENROLLMENTS = "enrollments"
 REFERRALS = "referrals"
+CONSENTS = "consents"  # Part 2 consents (domain/consents.py)
+SAFETY_PLANS = "safety_plans"  # Stanley-Brown safety plans, one document per version
 
 # Enrollments made by admitting a referral get ids derived from the referral's, so that an
 # admission retried after a crash finds the enrollment it made the first time.
@@ -39,25 +42,41 @@ class IntakeStore(Store):
     assessments: Documents
     enrollments: Documents
     referrals: Documents
+    consents: Documents
+    safety_plans: Documents
 
     COLLECTIONS = {
         PATIENTS: Codec(instants=("created_at", "updated_at"), dates=("birth_date",)),
         ASSESSMENTS: Codec(instants=("administered_at", "recorded_at")),
         ENROLLMENTS: Codec(
-            instants=("created_at", "status_history.*.at", "length_changes.*.at"),
-            dates=("start_date", "planned_end_date", "discharge.date"),
+            instants=("created_at", "status_history.*.at", "length_changes.*.at", "diagnosis_history.*.at"),
+            dates=("start_date", "planned_end_date", "discharge.date", "periods.*.start_date", "periods.*.end_date",
+                   "measurement_overdue.*.due_date"),
         ),
         REFERRALS: Codec(
             instants=("received_at", "updated_at", "status_history.*.at"),
             dates=("patient.birth_date",),
             booleans=("contact_consent",),
         ),
+        CONSENTS: Codec(instants=("recorded_at", "revocation.recorded_at"),
+                        dates=("expires_on", "signature.signed_on", "revocation.revoked_on")),
+        SAFETY_PLANS: Codec(instants=("created_at",), dates=("environment_safety.counselled_on",)),
     }
 
     # Collections whose documents carry an outbox for the relay.
-    OUTBOX_COLLECTIONS = (PATIENTS, ASSESSMENTS, ENROLLMENTS, REFERRALS)
+    OUTBOX_COLLECTIONS = (PATIENTS, ASSESSMENTS, ENROLLMENTS, REFERRALS, CONSENTS, SAFETY_PLANS)
 
     INDEXES = {
+        CONSENTS: [
+            IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING)]),
+            IndexModel([("outbox_pending", ASCENDING)]),
+        ],
+        SAFETY_PLANS: [
+            # Versions are numbered per patient: two plans written at once cannot both become n + 1.
+            IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING), ("version_number", DESCENDING)], unique=True,
+                       name="one_version_number_per_patient_at_site"),
+            IndexModel([("outbox_pending", ASCENDING)]),
+        ],
         PATIENTS: [
             IndexModel([("site_id", ASCENDING), ("mrn", ASCENDING)], unique=True, name="one_mrn_per_site"),
             IndexModel([("site_id", ASCENDING), ("family_name_folded", ASCENDING)]),

@@ -1,4 +1,4 @@
-"""The intake worker: relays intake's outbox (``python -m services.intake.worker``)."""
+"""The intake worker: relays intake's outbox and runs its measurement sweep (``python -m services.intake.worker``)."""
 from services.intake.bootstrap import bootstrap
 from shared.worker import run_worker
 

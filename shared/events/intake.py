@@ -1,8 +1,8 @@
 """Payloads of the events the intake service publishes."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from shared.events._fields import code, identifier
-from shared.events.codes import LEVELS_OF_CARE, OUTCOMES
+from shared.events.codes import LEVELS_OF_CARE, OUTCOMES, RISK_LEVELS
 from shared.events.registry import EventType
 
 
@@ -32,6 +32,9 @@ class RiskFlagged(Schema):
     enrollment_id = identifier(load_default=None, allow_none=True)
     instrument = code(required=True)
     risk_flags = fields.List(code(), required=True)
+    # Added in the second round: the level an instrument that stratifies risk decided (the C-SSRS
+    # screener: moderate or high raise the flag); None for a flag without a level (PHQ-9 item 9).
+    risk_level = code(load_default=None, allow_none=True, one_of=RISK_LEVELS)
 
 
 risk_flagged = EventType("intake.risk.flagged", RiskFlagged)
@@ -147,6 +150,25 @@ class LevelOfCareChanged(Schema):
 level_of_care_changed = EventType("intake.level_of_care.changed", LevelOfCareChanged)
 
 
+class MeasurementOverdue(Schema):
+    """A re-measurement the program's cadence asked for (``phq9_every_weeks``) was not recorded by its
+    due date; raised once per enrollment, instrument and due date."""
+
+    enrollment_id = identifier(required=True)
+    patient_id = identifier(required=True)
+    instrument = code(required=True)
+    due_date = fields.Date(required=True)
+
+
+measurement_overdue = EventType("intake.measurement.overdue", MeasurementOverdue)
+
+
+# Part 2 consents: the codes of the consent contract that are enumerated (intake's API refuses any
+# other; services/intake/domain/consents.py holds the scope and purpose codes it accepts).
+CONSENT_RECIPIENT_CLASSES: tuple[str, ...] = ("tpo",)
+CONSENT_EXPIRY_EVENTS: tuple[str, ...] = ("end_of_treatment", "none")
+
+
 class _Consent(Schema):
     consent_id = identifier(required=True)
     patient_id = identifier(required=True)
@@ -155,6 +177,13 @@ class _Consent(Schema):
     recipient_id = identifier(load_default=None, allow_none=True)
     purpose = code(required=True)
     expires_on = fields.Date(load_default=None, allow_none=True)
+    # Added with intake's consents (issue 12.1). A consent names either one recipient (recipient_id,
+    # a provider of aftercare's directory) or a class of recipients (recipient_class "tpo": the 2024
+    # rule's single consent for treatment, payment and health care operations). It ends on
+    # expires_on (its last day) or at an event: "end_of_treatment" (the patient's treatment at the
+    # site ends; intake then answers the consent as expired) or "none" (a TPO consent may have none).
+    recipient_class = code(load_default=None, allow_none=True, one_of=CONSENT_RECIPIENT_CLASSES)
+    expiry_event = code(load_default=None, allow_none=True, one_of=CONSENT_EXPIRY_EVENTS)
 
 
 class ConsentGranted(_Consent):
@@ -169,3 +198,17 @@ class ConsentRevoked(_Consent):
 
 
 consent_revoked = EventType("intake.consent.revoked", ConsentRevoked)
+
+
+# Safety plans (issue 10.7): a Stanley-Brown safety plan was written, as version ``version`` of the
+# patient's plan; ids only, the plan's text stays in intake (GET /intake/v1/safety-plans/{id}).
+class SafetyPlanRecorded(Schema):
+    safety_plan_id = identifier(required=True)
+    patient_id = identifier(required=True)
+    enrollment_id = identifier(load_default=None, allow_none=True)
+    version = fields.Integer(required=True, validate=validate.Range(min=1))
+    # The assessment that prompted the plan (e.g. the PHQ-9 that raised intake.risk.flagged), if named.
+    assessment_id = identifier(load_default=None, allow_none=True)
+
+
+safety_plan_recorded = EventType("intake.safety_plan.recorded", SafetyPlanRecorded)

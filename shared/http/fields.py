@@ -7,7 +7,7 @@ promise every year from 0001 to 9999).
 """
 from datetime import date
 
-from marshmallow import fields
+from marshmallow import ValidationError, fields, validate
 
 EARLIEST_DAY = date(1900, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
@@ -50,3 +50,63 @@ class ClinicalInstant(fields.AwareDateTime):
         if not EARLIEST_DAY <= instant.date() <= LATEST_DAY:
             raise self.make_error("range")
         return instant
+
+
+# -- Text a person writes, and patterns matched whole ---------------------------------------
+class WholeMatch(validate.Regexp):
+    """``Regexp`` whose pattern must match the whole value: with ``re.match``, ``$`` also matches
+    before a final newline, which the spec's pattern (ECMA) does not allow."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+# The text rules below as JSON Schema patterns, so that the spec says what Text accepts. Control
+# characters other than tab, line feed and carriage return never get here (shared/http/hardening.py).
+# White space is written out as Python's str.strip sees it: \s differs between Python and ECMA
+# (which schemathesis and clients judge with) on U+0085 and U+FEFF.
+_WHITE = "\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000"
+_SPACE = f"[\\t\\n\\r {_WHITE}]"                                     # white space the gate lets through
+_VISIBLE = f"[^\\u0000-\\u0020\\u007F{_WHITE}]"                      # anything but white space and controls
+_ON_THE_LINE = "[^\\u0000-\\u0008\\u000A-\\u001F\\u007F]"               # any of those, a space or a tab
+_IN_THE_TEXT = "[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]"   # that, or a line break
+ONE_LINE_PATTERN = f"^{_SPACE}*{_VISIBLE}({_ON_THE_LINE}*{_VISIBLE})?{_SPACE}*$"
+ONE_LINE_OR_BLANK_PATTERN = f"^{_SPACE}*({_VISIBLE}({_ON_THE_LINE}*{_VISIBLE})?{_SPACE}*)?$"
+TEXT_PATTERN = f"^{_IN_THE_TEXT}*{_VISIBLE}{_IN_THE_TEXT}*$"
+TEXT_OR_BLANK_PATTERN = f"^{_IN_THE_TEXT}*$"
+
+
+class Text(fields.String):
+    """Text kept without its surrounding spaces, at most ``max_length`` characters as sent. Spaces
+    alone are refused, or with ``blank_is_absent`` count as not given (None); ``one_line`` text
+    may not break lines between its first and last visible characters. The spec carries the same
+    rules as a pattern."""
+
+    default_error_messages = {"blank": "Must not be empty.", "too_long": "Longer than maximum length {max}.",
+                              "lines": "Must be a single line."}
+
+    def __init__(self, *, max_length: int = 500, one_line: bool = True, blank_is_absent: bool = False,
+                 **kwargs):
+        if one_line:
+            pattern = ONE_LINE_OR_BLANK_PATTERN if blank_is_absent else ONE_LINE_PATTERN
+        else:
+            pattern = TEXT_OR_BLANK_PATTERN if blank_is_absent else TEXT_PATTERN
+        metadata = {"minLength": 1, "maxLength": max_length, "pattern": pattern, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+        self.max_length, self.one_line, self.blank_is_absent = max_length, one_line, blank_is_absent
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        given = super()._deserialize(value, attr, data, **kwargs)
+        if len(given) > self.max_length:
+            raise self.make_error("too_long", max=self.max_length)
+        text = given.strip()
+        if not text:
+            if given and self.blank_is_absent:
+                return None
+            raise self.make_error("blank")
+        # One line each: these fields are printed one per line on the reconciliation list.
+        if self.one_line and any(ch in text for ch in "\r\n"):
+            raise self.make_error("lines")
+        return text

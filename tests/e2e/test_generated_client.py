@@ -60,7 +60,7 @@ def test_a_generated_client_completes_an_iop_and_reads_the_fan_out(clients, syst
         mrn=mrn, given_name="Alex", family_name="Rivera", birth_date=date(1990, 4, 12)))
     start = date.today() - timedelta(weeks=8)
     enrollment = enrollments_admit.sync(client=intake, body=models.EnrollmentCreate(
-        patient_id=patient.id, program=models.EnrollmentCreateProgram("mh-adult"), start_date=start))
+        patient_id=patient.id, program="mh-adult", start_date=start))
     discharged = enrollments_discharge.sync(enrollment.id, client=intake, body=models.Discharge(
         outcome=models.DischargeOutcome("completed"), discharge_date=date.today() - timedelta(days=1)))
     assert discharged.status == "completed"

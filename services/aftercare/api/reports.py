@@ -1,4 +1,5 @@
-"""The follow-up report clinic directors watch: per-site rates of follow-up within 7 and 30 days."""
+"""The follow-up report clinic directors watch: iop_follow_up, per-site rates of follow-up within 7
+and 30 days after an IOP discharge. This project's own measure, not HEDIS FUH."""
 from flask_smorest import Blueprint
 
 from services.aftercare.api.schemas import FollowUpReport, FollowUpReportQuery
@@ -6,7 +7,8 @@ from services.aftercare.use_cases import reports
 from shared.http.auth import operations_endpoint, visible_site_ids
 from shared.http.current import service_context
 
-blp = Blueprint("reports", __name__, url_prefix="/v1/reports", description="Follow-up rates per site.")
+blp = Blueprint("reports", __name__, url_prefix="/v1/reports",
+                description="iop_follow_up: follow-up after an IOP discharge, per site (this project's measure, not HEDIS FUH).")
 
 
 @blp.route("/follow-up", methods=["GET"])
@@ -14,10 +16,15 @@ blp = Blueprint("reports", __name__, url_prefix="/v1/reports", description="Foll
 @blp.arguments(FollowUpReportQuery, location="query")
 @blp.response(200, FollowUpReport)
 def follow_up_report(query):
-    """Discharges whose discharge day falls in ``from``..``to`` (inclusive): counts of discharges and
-    completions, and the share that had a follow-up visit within 7 and within 30 days (HEDIS FUH
-    style: the discharge day does not count; a window still open is left out of its rate). An
-    operator key sees every site; a site key its own."""
+    """iop_follow_up for discharges whose discharge day falls in ``from``..``to`` (inclusive).
+
+    This project's own measure, not HEDIS FUH (which starts from inpatient and emergency discharges
+    and counts an IOP visit as the follow-up): the share of IOP discharges with a visit with any
+    provider (an attended follow-up appointment, a referral the receiving provider reported
+    completed, a visit recorded by staff) within 7 and within 30 days, the discharge day not
+    counting. Per site: numerator, denominator, windows still open (left out until they close),
+    and the exclusions (deaths, transfers to a higher level of care). An operator key sees every
+    site; a site key its own."""
     context = service_context()
     site_ids = visible_site_ids() or [site.id for site in context.sites.all()]
     return reports.follow_up_report(context.store, context.sites, site_ids, query["from_date"], query["to_date"])

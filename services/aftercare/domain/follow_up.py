@@ -1,24 +1,56 @@
-"""Follow-up after discharge, measured the way HEDIS FUH measures it, and the rates directors watch.
+"""Follow-up after an IOP discharge, and the rates clinic directors watch: ``iop_follow_up``.
+
+This is the project's own measure, NOT HEDIS FUH. It borrows FUH's windows (a visit within 7 and
+within 30 days after discharge, the discharge day itself not counting), but FUH starts from an
+inpatient stay or ED visit for mental illness and counts an IOP visit as the follow-up; here the
+IOP is what was left. What counts here is a visit with any provider after an IOP discharge:
+
+- the follow-up appointment scheduling booked, attended (scheduling.appointment.attended);
+- a referral the receiving provider reports as completed (its completion day);
+- a follow-up visit staff record on the plan (POST /plans/{id}/follow-up-visits).
+
+Left out of the denominator (and shown as exclusions): deaths, and transfers to a higher level of
+care (partial hospitalization, residential), where the patient is still in treatment.
 
 A follow-up visit counts for a window of N days when it falls on one of the N days after the
 discharge: a visit on the discharge day itself does not count, a visit on day N does.
 
 A plan's ``follow_up`` is derived from the enrollment's recorded facts (a booking, attended visits,
-cancellations), whatever order they arrived in; the overdue sweep adds the windows it raised.
+visits recorded by staff, completed referrals, cancellations), whatever order they arrived in; the
+overdue sweep adds the windows it raised.
 """
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from shared.errors import Invalid
 from shared.events.aftercare import follow_up_overdue
 from shared.events.codes import COMPLETED
 from shared.events.registry import DomainEvent
+
+MEASURE = {
+    "id": "iop_follow_up",
+    "title": "Follow-up within 7 and 30 days after an IOP discharge (this project's measure, not HEDIS FUH)",
+    "description": (
+        "Share of IOP discharges with a visit with any provider (an attended follow-up appointment, a referral "
+        "the receiving provider reported completed, or a visit recorded by staff) within 7 and within 30 days "
+        "after the discharge day; a visit on the discharge day does not count. Deaths and transfers to a higher "
+        "level of care (PHP, residential) are excluded from the denominator. A window still open and not yet met "
+        "is left out until it closes. Not HEDIS FUH, which starts from inpatient and emergency discharges and "
+        "counts an IOP visit as the follow-up."),
+}
+# Levels of care above an IOP: a transfer there is continued treatment, not a discharge to follow up.
+HIGHER_LEVELS_OF_CARE = ("php", "residential")
+EXCLUSIONS = ("death", "transfer_to_higher_level")
+# What a follow-up visit recorded by staff was.
+VISIT_KINDS = ("in_person", "telehealth", "telephone", "other")
+VISIT_SOURCES = ("appointment", "referral", "staff")
 
 WINDOWS = (7, 30)
 DEFAULT_FOLLOW_UP_DAYS = 7
 
 # What a plan knows of its follow-up visit before anything is booked or attended.
 NO_FOLLOW_UP_YET = {"appointment_id": None, "starts_at": None, "late": False, "due_date": None,
-                    "visits": [], "met_on": None, "overdue": {}}
+                    "visits": [], "visit_log": [], "met_on": None, "overdue": {}}
 
 
 def follow_up_status(discharge_date: date, attended_visit_dates: list[date], today: date) -> dict:
@@ -41,6 +73,8 @@ def overdue_windows(plan: dict, today: date) -> list[tuple[int, date]]:
 
     The 7-day window is due on the booked follow-up's day when there is one (a late booking
     moves it), else on day 7; the 30-day window on day 30."""
+    if exclusion_of(plan):
+        return []  # a death, a transfer to a higher level of care: nothing to chase
     discharge, follow_up = plan["discharge_date"], plan["follow_up"]
     attended = follow_up["met_on"] is not None
     windows = []
@@ -64,15 +98,60 @@ def flag_overdue(plan: dict, window_days: int, due: date) -> tuple[dict, list[Do
     return {f"follow_up.overdue.{window_days}": due}, [event]
 
 
+def measure_exclusion(outcome: str, step_down_level_of_care: str | None) -> str | None:
+    """Why a discharge is left out of the iop_follow_up denominator: ``death``,
+    ``transfer_to_higher_level``, or None when it counts."""
+    if outcome == "death":
+        return "death"
+    if outcome == "transferred" and step_down_level_of_care in HIGHER_LEVELS_OF_CARE:
+        return "transfer_to_higher_level"
+    return None
+
+
+def exclusion_of(plan: dict) -> str | None:
+    """A plan's exclusion from the measure, from its outcome and step-down level of care."""
+    return measure_exclusion(plan["outcome"], plan.get("step_down_level_of_care"))
+
+
+def visit_log(facts: dict) -> list[dict]:
+    """Every visit the facts record, from every source, in the order they happened."""
+    log = [{"on": day, "source": "appointment", "id": appointment_id}
+           for appointment_id, day in (facts.get("visits") or {}).items()]
+    log += [{"on": day, "source": "referral", "id": referral_id}
+            for referral_id, day in (facts.get("referral_visits") or {}).items()]
+    log += [{"on": visit["visited_on"], "source": "staff", "id": visit_id, "kind": visit["kind"],
+             "provider_id": visit.get("provider_id")}
+            for visit_id, visit in (facts.get("recorded_visits") or {}).items()]
+    return sorted(log, key=lambda visit: (visit["on"], visit["source"], visit["id"]))
+
+
+def recorded_visit(plan: dict, visited_on: date, kind: str, provider_id: str | None, today: date, by: str,
+                   recorded_at: datetime) -> dict:
+    """A follow-up visit staff record on a plan: on or after the discharge day (the discharge day
+    itself is kept but does not count), never in the future."""
+    errors = {}
+    if kind not in VISIT_KINDS:
+        errors["kind"] = [f"Must be one of {', '.join(VISIT_KINDS)}."]
+    if visited_on < plan["discharge_date"]:
+        errors["visited_on"] = [f"A follow-up visit is on or after the discharge day ({plan['discharge_date']})."]
+    elif visited_on > today:
+        errors["visited_on"] = ["Must not be in the future: record a visit once it happened."]
+    if errors:
+        raise Invalid(errors)
+    return {"visited_on": visited_on, "kind": kind, "provider_id": provider_id, "recorded_by": by,
+            "recorded_at": recorded_at}
+
+
 def follow_up_from_facts(plan: dict, facts: dict, zone: ZoneInfo) -> dict:
     """The plan's ``follow_up`` as the facts say: the booked appointment unless it was cancelled,
-    every attended visit, and the first one that counts (after the discharge day, which does not)."""
+    every visit from any source, and the first one that counts (after the discharge day, which does not)."""
     booking = facts.get("booking")
     if booking and booking["appointment_id"] in (facts.get("cancelled") or {}):
         booking = None
-    visits = sorted(set((facts.get("visits") or {}).values()))
+    log = visit_log(facts)
+    visits = sorted({visit["on"] for visit in log})
     counting = [visit for visit in visits if visit > plan["discharge_date"]]
-    follow_up = {**plan["follow_up"], "visits": visits, "met_on": counting[0] if counting else None,
+    follow_up = {**plan["follow_up"], "visits": visits, "visit_log": log, "met_on": counting[0] if counting else None,
                  "appointment_id": None, "starts_at": None, "late": False, "due_date": None}
     if booking:
         follow_up.update({
@@ -101,31 +180,32 @@ def is_later(new: dict, old: dict | None, id_field: str) -> bool:
 
 
 def follow_up_rates(plans: list[dict]) -> dict:
-    """Rates over plans that each carry ``outcome`` and ``follow_up`` as :func:`follow_up_status`
-    returns it. A discharge enters a window's denominator once that window is decided (closed, or
-    met early); a None still open is left out rather than counted as a miss.
+    """The iop_follow_up counts over plans that each carry ``outcome``, ``exclusion`` (see
+    :func:`measure_exclusion`) and ``follow_up`` as :func:`follow_up_status` returns it.
 
-    The caller computes ``follow_up`` as of the day of the report: a stale None leaves out a
-    discharge whose window has since closed."""
-    counts = {"completions": 0, "discharges": 0}
-    for days in WINDOWS:
-        counts[f"eligible_{days}"] = 0
-        counts[f"met_{days}"] = 0
+    An excluded discharge is counted under its exclusion and nowhere else. Of the others, a
+    window's denominator holds those whose window is decided (closed, or met early) and its
+    numerator those met; a window still open and unmet is counted as ``open``, not as a miss. The
+    caller computes ``follow_up`` as of the day of the report."""
+    counts = {"discharges": len(plans), "completions": sum(plan["outcome"] == COMPLETED for plan in plans),
+              "excluded": {reason: 0 for reason in EXCLUSIONS}}
+    windows = {days: {"days": days, "numerator": 0, "denominator": 0, "open": 0} for days in WINDOWS}
     for plan in plans:
-        counts["discharges"] += 1
-        if plan["outcome"] == COMPLETED:
-            counts["completions"] += 1
-        for days in WINDOWS:
+        if plan.get("exclusion"):
+            counts["excluded"][plan["exclusion"]] += 1
+            continue
+        for days, window in windows.items():
             status = plan["follow_up"][f"within_{days}"]
-            if status is not None:
-                counts[f"eligible_{days}"] += 1
-            if status is True:
-                counts[f"met_{days}"] += 1
-    rates = dict(counts)
-    for days in WINDOWS:
-        eligible = counts[f"eligible_{days}"]
-        rates[f"rate_{days}"] = counts[f"met_{days}"] / eligible if eligible else None
-    return rates
+            window["denominator" if status is not None else "open"] += 1
+            window["numerator"] += status is True
+    for window in windows.values():
+        window["rate"] = window["numerator"] / window["denominator"] if window["denominator"] else None
+        days = window["days"]
+        # The flat names the first release answered, kept for the clients that read them.
+        counts.update({f"eligible_{days}": window["denominator"], f"met_{days}": window["numerator"],
+                       f"rate_{days}": window["rate"], f"open_{days}": window["open"]})
+    counts["windows"] = list(windows.values())
+    return counts
 
 
 def _window_status(discharge_date: date, visits: list[date], today: date, days: int) -> bool | None:

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.aftercare.domain import referrals as referral_rules
-from services.aftercare.domain.follow_up import NO_FOLLOW_UP_YET
-from services.aftercare.domain.tasks import Subject, open_task
-from services.aftercare.domain.templates import build_plan_tasks
+from services.aftercare.domain.follow_up import NO_FOLLOW_UP_YET, exclusion_of
+from services.aftercare.domain.tasks import Subject, follow_on_task, open_task
+from services.aftercare.domain.templates import CLOSING, build_plan_tasks
 from shared.business_days import BusinessCalendar
 from shared.events.aftercare import plan_created
 from shared.events.registry import DomainEvent
@@ -30,11 +30,21 @@ class NewPlan:
 
 
 def plan_for_discharge(discharge: dict, *, site_id: str, plan_id: str, template: dict, calendar: BusinessCalendar,
-                       task_id_of: Callable[[str], str], referral_id: str, now: datetime) -> NewPlan:
+                       task_id_of: Callable[[str], str], referral_id: str, now: datetime,
+                       provider_id: str | None = None, consent_missing: bool = False) -> NewPlan:
     """The plan of an ended enrollment (``discharge`` as intake.enrollment.completed/discharged
     carry it), made from ``template``, with the aftercare.plan.created, task.created and
-    referral.created events each part causes."""
+    referral.created events each part causes.
+
+    ``provider_id`` is the directory entry the step-down names (resolved by the caller);
+    ``consent_missing`` adds an obtain_consent task: a substance-use program's records cannot go
+    to the step-down provider until a consent covers it."""
     tasks = build_plan_tasks(template, discharge["discharge_date"], calendar, task_id_of, now)
+    step_down = discharge.get("step_down")
+    if consent_missing and template["name"] != CLOSING["name"]:
+        tasks.append(follow_on_task("obtain_consent", discharge["discharge_date"], calendar,
+                                    task_id_of("obtain_consent"), now,
+                                    source={"plan_id": plan_id, "provider_id": provider_id}))
     plan = {
         "_id": plan_id,
         "site_id": site_id,
@@ -45,12 +55,17 @@ def plan_for_discharge(discharge: dict, *, site_id: str, plan_id: str, template:
         "discharge_date": discharge["discharge_date"],
         "template": template["name"],
         "status": "active",
+        "step_down_level_of_care": step_down["level_of_care"] if step_down else None,
         "follow_up": deepcopy(NO_FOLLOW_UP_YET),
+        "discharge_summary": None,
+        "goals": [],
         "created_at": now,
     }
+    plan["follow_up_exclusion"] = exclusion_of(plan)
     created = plan_created(plan_id=plan_id, enrollment_id=plan["enrollment_id"], patient_id=plan["patient_id"],
                            outcome=plan["outcome"], task_count=len(tasks))
-    step_down = discharge.get("step_down")
+    # After a death there is no one to refer: the closing plan makes no referral.
     referral = referral_rules.new_referral(plan, step_down["level_of_care"], referral_id, now,
-                                           provider=step_down.get("provider_id")) if step_down else None
+                                           provider=step_down.get("provider_id"), provider_id=provider_id) \
+        if step_down and template["name"] != CLOSING["name"] else None
     return NewPlan((plan, [created]), [open_task(Subject.of_plan(plan), task) for task in tasks], referral)

@@ -36,9 +36,10 @@ TASK_MARKS = {"re_referral": "re_referral_task_id", "referral_follow_up": "refer
 
 
 def new_referral(plan: dict, level_of_care: str, referral_id: str, now: datetime,
-                 provider: str | None = None) -> tuple[dict, list[DomainEvent]]:
+                 provider: str | None = None, provider_id: str | None = None) -> tuple[dict, list[DomainEvent]]:
     """A referral of ``plan`` in status ``created``, with its aftercare.referral.created;
-    ``provider`` is the receiving organisation, if known."""
+    ``provider_id`` is the receiving organisation's entry in the site's directory, if known, and
+    ``provider`` the reference it was found by (a code or a typed name), as given."""
     if level_of_care not in LEVELS_OF_CARE:
         raise Invalid({"level_of_care": [f"must be one of {', '.join(LEVELS_OF_CARE)}"]})
     _require_aware(now)
@@ -50,6 +51,9 @@ def new_referral(plan: dict, level_of_care: str, referral_id: str, now: datetime
         "patient_id": plan["patient_id"],
         "level_of_care": level_of_care,
         "provider": provider,
+        "provider_id": provider_id,
+        # The program whose records the referral discloses: whether sending needs a Part 2 consent.
+        "program": plan.get("program"),
         "status": "created",
         "created_at": now,
         "history": [],
@@ -58,9 +62,14 @@ def new_referral(plan: dict, level_of_care: str, referral_id: str, now: datetime
 
 
 def transition(referral: dict, to: str, now: datetime, actor: str, note: str | None = None,
-               reason: str | None = None) -> tuple[dict, list[DomainEvent]]:
+               reason: str | None = None, disclosure: dict | None = None) -> tuple[dict, list[DomainEvent]]:
     """Move a referral to ``to``, recording the instant it reached each status as ``<status>_at``,
-    with its aftercare.referral.updated."""
+    with its aftercare.referral.updated.
+
+    Sending discloses the patient to the provider: ``disclosure`` (``consent_id``, ``part2``,
+    ``on_behalf_of``) is kept on the referral as ``sent_disclosure``, unrecorded until the
+    accounting of disclosures holds it (:func:`mark_disclosed`), so that a crash in between
+    leaves a referral the sweep finds and records."""
     if to not in STATUSES:
         raise Invalid({"to": [f"must be one of {', '.join(STATUSES)}"]})
     _require_aware(now)
@@ -83,7 +92,24 @@ def transition(referral: dict, to: str, now: datetime, actor: str, note: str | N
     updated["history"].append(entry)
     if to == "declined":
         updated["decline_reason"] = reason
+    if to == "sent":
+        updated["sent_disclosure"] = {"consent_id": None, "part2": False, "on_behalf_of": None,
+                                      **(disclosure or {}), "recorded": False}
     return updated, [referral_updated(**_payload(updated), previous_status=referral["status"])]
+
+
+def mark_disclosed(referral: dict, disclosure_id: str) -> tuple[dict, list[DomainEvent]] | None:
+    """The referral's mark that its sending is in the accounting of disclosures; None if it is."""
+    if (referral.get("sent_disclosure") or {}).get("recorded", True):
+        return None
+    return {"sent_disclosure.recorded": True, "sent_disclosure.disclosure_id": disclosure_id}, []
+
+
+def completion_day(referral: dict, zone) -> date | None:
+    """The site day the provider reported the referral completed: a follow-up visit with that
+    provider for iop_follow_up (``zone`` is the site's)."""
+    completed_at = referral.get("completed_at")
+    return completed_at.astimezone(zone).date() if referral["status"] == "completed" and completed_at else None
 
 
 def owes_re_referral(referral: dict) -> bool:

@@ -22,6 +22,8 @@ PLAN_TASK_KINDS = (
     "relapse_prevention_plan",
     "medication_handoff",
     "outreach",
+    "obtain_consent",  # a substance-use program's plan whose step-down provider no consent covers yet
+    "closing",  # the one task of a plan after a death: close the record, tell the care team
 )
 # Raised by events and sweeps during or after the program.
 EVENT_TASK_KINDS = (
@@ -30,6 +32,10 @@ EVENT_TASK_KINDS = (
     "re_referral",  # a referral was declined
     "referral_follow_up",  # a referral was not accepted in time
     "follow_up_escalation",  # the follow-up visit was not attended by its due date
+    "treatment_plan",  # treatment.plan.review_due (initial_plan): the first plan is due
+    "treatment_plan_review",  # treatment.plan.review_due (review): the plan in force is due for review
+    "session_note",  # treatment.note.overdue: a session's note is still unsigned
+    "intensity_review",  # scheduling.intensity.below_minimum: a week's attended hours fell short
 )
 TASK_KINDS = PLAN_TASK_KINDS + EVENT_TASK_KINDS
 
@@ -68,6 +74,9 @@ FOLLOW_ON_TASKS = {
     "referral_follow_up": {"owner_role": "case_manager", "due": {"business_days": 1}},
     # Business days 0: today when the site is open, else its next open day.
     "follow_up_escalation": {"owner_role": "case_manager", "due": {"business_days": 0}},
+    "obtain_consent": {"owner_role": "case_manager", "due": {"business_days": 1}},
+    # A short week is case management's to look into with the patient before the next one ends.
+    "intensity_review": {"owner_role": "case_manager", "due": {"business_days": 1}},
 }
 
 DUE_RULE_KEYS = ("calendar_days", "business_days")

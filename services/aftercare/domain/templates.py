@@ -16,6 +16,12 @@ without a code change. A template looks like::
 A template collection maps an outcome to its template; ``"*"`` serves every outcome not listed.
 Site overrides map a program, then an outcome, to a whole template (no merging: what a site
 writes is what its patients get); ``"*"`` stands for any program or any outcome.
+
+Two outcomes have plans of their own. ``transferred`` is continuation of care: the transfer plan
+hands the patient to the receiving program (the step-down referral and the medication handoff),
+with no outreach. ``death`` gets the closing plan, one ``closing`` task and nothing else: no
+outreach, no follow-up, no referral work. No site template replaces it (a site may not write one
+for ``death``, and ``"*"`` does not reach it): a family must never get a "we missed you" call.
 """
 from collections.abc import Callable
 from copy import deepcopy
@@ -40,7 +46,7 @@ RELAPSE_PREVENTION_SECTIONS = [
 STEP_DOWN = {
     "name": "step_down",
     "tasks": [
-        # HEDIS FUH counts a visit within 7 calendar days; scheduling books a business day inside it.
+        # The follow-up counts within 7 calendar days (iop_follow_up); scheduling books a business day inside it.
         {"kind": "follow_up_appointment", "owner_role": "scheduler", "due": {"calendar_days": 7}},
         {"kind": "step_down_referral", "owner_role": "case_manager", "due": {"business_days": 2}},
         {
@@ -61,15 +67,45 @@ RE_ENGAGEMENT = {
     ],
 }
 
-DEFAULT_TEMPLATES = {COMPLETED: STEP_DOWN, ANY: RE_ENGAGEMENT}
+TRANSFER = {
+    "name": "transfer",
+    "tasks": [
+        {"kind": "step_down_referral", "owner_role": "case_manager", "due": {"business_days": 1}},
+        {"kind": "medication_handoff", "owner_role": "prescriber", "due": {"business_days": 3}},
+    ],
+}
+
+CLOSING = {
+    "name": "closing",
+    "tasks": [
+        {
+            "kind": "closing",
+            "owner_role": "case_manager",
+            "due": {"business_days": 1},
+            "content": {"steps": [
+                {"key": "close_record", "title": "Close the record and the open case-management work"},
+                {"key": "tell_the_care_team", "title": "Tell the care team and any provider the patient was referred to"},
+                {"key": "cancel_appointments", "title": "Cancel the patient's remaining appointments and referrals"},
+            ]},
+        },
+    ],
+}
+
+TRANSFERRED = "transferred"
+DEATH = "death"
+
+DEFAULT_TEMPLATES = {COMPLETED: STEP_DOWN, TRANSFERRED: TRANSFER, DEATH: CLOSING, ANY: RE_ENGAGEMENT}
 
 
 def choose_template(templates: dict, site_overrides: dict | None, program: str, outcome: str) -> dict:
     """The template for a discharge, most specific first: the site's (program, outcome), its
     (program, any outcome), its (any program, outcome), its (any, any), then the collection's
-    outcome and its ``"*"``. Returns a copy, so the caller may change it freely."""
+    outcome and its ``"*"``; a death always gets the closing plan. Returns a copy, so the caller
+    may change it freely."""
     if outcome not in OUTCOMES:
         raise Invalid({"outcome": [f"must be one of {', '.join(OUTCOMES)}"]})
+    if outcome == DEATH:
+        return deepcopy(CLOSING)
     overrides = site_overrides or {}
     for program_key, outcome_key in ((program, outcome), (program, ANY), (ANY, outcome), (ANY, ANY)):
         template = overrides.get(program_key, {}).get(outcome_key)
@@ -146,6 +182,9 @@ def validate_site_overrides(site_overrides: dict) -> None:
         for outcome, template in by_outcome.items():
             if outcome != ANY and outcome not in OUTCOMES:
                 errors[f"{program}.{outcome}"] = [f"outcome must be '*' or one of {', '.join(OUTCOMES)}"]
+                continue
+            if outcome == DEATH:
+                errors[f"{program}.{outcome}"] = ["a death always gets the closing plan; no site template replaces it"]
                 continue
             try:
                 validate_template(template)

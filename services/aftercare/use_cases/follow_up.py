@@ -1,5 +1,6 @@
-"""What other services tell aftercare about an enrollment after it ends: the follow-up appointment
-booked, cancelled and attended (scheduling), the discharge medication list reconciled (medication).
+"""What aftercare learns about an enrollment after it ends: the follow-up appointment booked,
+cancelled and attended (scheduling), the discharge medication list reconciled (medication), the
+discharge summary drafted (treatment), a referral completed and a follow-up visit recorded by staff.
 
 Events arrive in any order and more than once. Each fact is first recorded in the enrollment's
 facts document (``enrollment_facts``), then applied to the plan when there is one; creating a plan
@@ -8,12 +9,18 @@ instant the fact occurred, and applying derives everything from the recorded fac
 order of arrival ends in the same plan and tasks.
 """
 import logging
+import uuid
 from collections.abc import Callable
+from datetime import date
 
 from services.aftercare.domain import follow_up as follow_up_rules
+from services.aftercare.domain import referrals as referral_rules
+from services.aftercare.domain import summaries as summary_rules
 from services.aftercare.store import AftercareStore, enrollment_facts_id, plan_task_id
 from services.aftercare.use_cases.tasks import fulfil_plan_task
+from shared import clock
 from shared.cause import Cause
+from shared.errors import Invalid, NotFound
 from shared.events import Event
 from shared.sites import Site
 
@@ -26,7 +33,7 @@ FOLLOW_UP_APPOINTMENT_KIND = "aftercare_follow_up"
 def record_admission(store: AftercareStore, cause: Cause, site: Site, admission: Event) -> None:
     """Remember the enrollment from its start, so its facts document names its patient and program."""
     payload = admission.payload
-    _record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
+    record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
                  lambda facts: {"admission": {"program": payload["program"], "start_date": payload["start_date"]}})
 
 
@@ -38,7 +45,7 @@ def record_follow_up_booking(store: AftercareStore, cause: Cause, site: Site, bo
     booking = {"appointment_id": payload["appointment_id"], "starts_at": payload["starts_at"],
                "late": payload["late"], "occurred_at": booked.occurred_at}
     # A rebooking replaces the booking only if it happened later, whatever order they arrive in.
-    _record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
+    record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
                  lambda facts: {"booking": booking}
                  if follow_up_rules.is_later(booking, facts.get("booking"), "appointment_id") else None)
     apply_enrollment_facts(store, cause, site, payload["enrollment_id"])
@@ -53,7 +60,7 @@ def record_follow_up_visit(store: AftercareStore, cause: Cause, site: Site, atte
         log.info("follow-up appointment %s: %s", payload["appointment_id"], payload["status"])
         return  # a no-show changes nothing: the overdue sweep notices the unmet follow-up
     visit_day = payload["starts_at"].astimezone(site.zone).date()
-    _record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
+    record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
                  lambda facts: {"visits": {**(facts.get("visits") or {}), payload["appointment_id"]: visit_day}})
     apply_enrollment_facts(store, cause, site, payload["enrollment_id"])
 
@@ -66,7 +73,7 @@ def record_follow_up_cancellation(store: AftercareStore, cause: Cause, site: Sit
     payload = cancelled.payload
     if not _is_follow_up(payload):
         return
-    _record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
+    record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
                  lambda facts: {"cancelled": {**(facts.get("cancelled") or {}),
                                               payload["appointment_id"]: cancelled.occurred_at}})
     apply_enrollment_facts(store, cause, site, payload["enrollment_id"])
@@ -77,10 +84,51 @@ def record_reconciliation(store: AftercareStore, cause: Cause, site: Site, recon
     payload = reconciled.payload
     reconciliation = {"reconciliation_id": payload["reconciliation_id"], "occurred_at": reconciled.occurred_at}
     # A later reconciliation of the same enrollment replaces an earlier one, whatever order they arrive in.
-    _record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
+    record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
                  lambda facts: {"reconciliation": reconciliation} if follow_up_rules.is_later(
                      reconciliation, facts.get("reconciliation"), "reconciliation_id") else None)
     apply_enrollment_facts(store, cause, site, payload["enrollment_id"])
+
+
+def record_discharge_summary(store: AftercareStore, cause: Cause, site: Site, drafted: Event) -> None:
+    """treatment.discharge_summary.drafted: the plan refers to the summary, and the objectives it
+    left unmet carry over as aftercare goals (by id; their text is read from treatment when shown)."""
+    payload = drafted.payload
+    summary = {key: payload[key] for key in ("summary_id", "plan_id", "objectives_met", "objectives_not_met",
+                                             "unmet_objective_ids")}
+    summary["occurred_at"] = drafted.occurred_at
+    record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
+                 lambda facts: {"discharge_summary": summary} if follow_up_rules.is_later(
+                     summary, facts.get("discharge_summary"), "summary_id") else None)
+    apply_enrollment_facts(store, cause, site, payload["enrollment_id"])
+
+
+def record_referral_visit(store: AftercareStore, cause: Cause, site: Site, referral: dict) -> None:
+    """A referral the receiving provider reported completed: a follow-up visit on that day."""
+    day = referral_rules.completion_day(referral, site.zone)
+    if day is None:
+        return
+    record_fact(store, site, referral["enrollment_id"], referral["patient_id"],
+                 lambda facts: None if (facts.get("referral_visits") or {}).get(referral["_id"]) == day
+                 else {"referral_visits": {**(facts.get("referral_visits") or {}), referral["_id"]: day}})
+    apply_enrollment_facts(store, cause, site, referral["enrollment_id"])
+
+
+def record_staff_visit(store: AftercareStore, cause: Cause, site: Site, plan_id: str, visited_on: date, kind: str,
+                       provider_id: str | None = None) -> dict:
+    """A follow-up visit staff record on a plan (any provider, ``kind`` in person, telehealth...):
+    it counts for iop_follow_up like an attended appointment. Returns the plan with its parts."""
+    plan = store.plans.find_one({"_id": plan_id, "site_id": cause.site_id})
+    if plan is None:
+        raise NotFound(f"No plan {plan_id} at this site.")
+    if provider_id is not None and store.providers.find_one({"_id": provider_id, "site_id": site.id}) is None:
+        raise Invalid({"provider_id": ["No such provider in this site's directory."]})
+    visit_id = str(uuid.uuid4())
+    visit = follow_up_rules.recorded_visit(plan, visited_on, kind, provider_id, site.today(), cause.actor, clock.now())
+    record_fact(store, site, plan["enrollment_id"], plan["patient_id"],
+                 lambda facts: {"recorded_visits": {**(facts.get("recorded_visits") or {}), visit_id: visit}})
+    apply_enrollment_facts(store, cause, site, plan["enrollment_id"])
+    return store.plans.find_one({"_id": plan_id, "site_id": cause.site_id})
 
 
 def apply_enrollment_facts(store: AftercareStore, cause: Cause, site: Site, enrollment_id: str) -> None:
@@ -90,12 +138,14 @@ def apply_enrollment_facts(store: AftercareStore, cause: Cause, site: Site, enro
     if facts is None:
         return
 
-    def follow_up_change(current):
+    def plan_change(current):
         # Computed from the plan as it is now, so that a concurrent sweep's overdue flags survive.
-        follow_up = follow_up_rules.follow_up_from_facts(current, facts, site.zone)
-        return None if current["follow_up"] == follow_up else ({"follow_up": follow_up}, [])
+        fields = {"follow_up": follow_up_rules.follow_up_from_facts(current, facts, site.zone),
+                  **summary_rules.summary_on_plan(facts.get("discharge_summary"))}
+        changed = {key: value for key, value in fields.items() if current.get(key) != value}
+        return (changed, []) if changed else None
 
-    plan = store.plans.modify({"site_id": site.id, "enrollment_id": enrollment_id}, follow_up_change)
+    plan = store.plans.modify({"site_id": site.id, "enrollment_id": enrollment_id}, plan_change)
     if plan is None:
         return
     follow_up = plan["follow_up"]
@@ -115,8 +165,8 @@ def _is_follow_up(payload: dict) -> bool:
     return payload["kind"] == FOLLOW_UP_APPOINTMENT_KIND and bool(payload["enrollment_id"])
 
 
-def _record_fact(store: AftercareStore, site: Site, enrollment_id: str, patient_id: str,
-                 change: Callable[[dict], dict | None]) -> None:
+def record_fact(store: AftercareStore, site: Site, enrollment_id: str, patient_id: str,
+                change: Callable[[dict], dict | None]) -> dict:
     """Apply ``change(facts) -> fields or None`` to the enrollment's facts document, made if missing."""
     facts_id = enrollment_facts_id(site.id, enrollment_id)
     store.enrollment_facts.insert_once({"_id": facts_id, "site_id": site.id, "enrollment_id": enrollment_id,
@@ -126,4 +176,4 @@ def _record_fact(store: AftercareStore, site: Site, enrollment_id: str, patient_
         fields = change(facts)
         return None if fields is None else (fields, [])
 
-    store.enrollment_facts.modify({"_id": facts_id, "site_id": site.id}, fields_and_no_events)
+    return store.enrollment_facts.modify({"_id": facts_id, "site_id": site.id}, fields_and_no_events)

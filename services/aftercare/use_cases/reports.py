@@ -1,24 +1,27 @@
-"""The follow-up report clinic directors watch: per-site rates of follow-up within 7 and 30 days."""
+"""The follow-up report clinic directors watch: iop_follow_up, per-site rates of follow-up within
+7 and 30 days after an IOP discharge (this project's own measure, not HEDIS FUH: see
+domain/follow_up.py)."""
 from datetime import date
 
-from services.aftercare.domain.follow_up import follow_up_rates, follow_up_status
+from services.aftercare.domain.follow_up import MEASURE, exclusion_of, follow_up_rates, follow_up_status
 from services.aftercare.store import AftercareStore
 from shared.sites import Sites
 
 
 def follow_up_report(store: AftercareStore, sites: Sites, site_ids: list[str], first: date, last: date) -> dict:
-    """Discharges whose discharge day falls in ``first``..``last`` (inclusive), per site: counts of
-    discharges and completions, and the share that had a follow-up visit within 7 and within 30
-    days, each site's windows judged as of its own today."""
-    return {"from_date": first, "to_date": last,
+    """Discharges whose discharge day falls in ``first``..``last`` (inclusive), per site: the
+    numerator, denominator, open windows and rate of each window, and the discharges excluded
+    (deaths, transfers to a higher level of care), each site's windows judged as of its own today."""
+    return {"measure": MEASURE, "from_date": first, "to_date": last,
             "sites": [_site_rates(store, sites, site_id, first, last) for site_id in site_ids]}
 
 
 def _site_rates(store: AftercareStore, sites: Sites, site_id: str, first: date, last: date) -> dict:
     today = sites.get(site_id).today()
     plans = store.plans.find({"site_id": site_id, "discharge_date": {"$gte": first, "$lte": last}},
-                             projection={"outcome": 1, "discharge_date": 1, "follow_up": 1})
-    measured = [{"outcome": plan["outcome"],
+                             projection={"outcome": 1, "discharge_date": 1, "follow_up": 1,
+                                         "step_down_level_of_care": 1})
+    measured = [{"outcome": plan["outcome"], "exclusion": exclusion_of(plan),
                  "follow_up": follow_up_status(plan["discharge_date"], plan["follow_up"]["visits"], today)}
                 for plan in plans]
     return {"site_id": site_id, **follow_up_rates(measured)}

@@ -14,7 +14,7 @@ from services.aftercare.domain import referrals as referral_rules
 from services.aftercare.domain.site_settings import acceptance_business_days
 from services.aftercare.domain.tasks import Subject, follow_on_task, open_task
 from services.aftercare.store import AftercareStore, follow_up_escalation_task_id
-from services.aftercare.use_cases.referrals import raise_referral_task
+from services.aftercare.use_cases.referrals import raise_referral_task, record_sending
 from shared import clock
 from shared.cause import Cause
 from shared.sites import Site, Sites
@@ -60,7 +60,8 @@ def raise_follow_up_overdue(store: AftercareStore, cause: Cause, site: Site, pla
 def sweep_referrals(store: AftercareStore, sites: Sites, actor: str, today: date | None = None) -> int:
     """Open a referral_follow_up task for each sent referral not accepted within the site's number
     of business days, and a re_referral task for any declined referral whose task a crash left
-    unwritten. Returns how many tasks it opened."""
+    unwritten; write any sending a crash left out of the accounting of disclosures. Returns how
+    many tasks it opened."""
     opened = 0
     for site in sites.all():
         day = today or site.today()
@@ -75,6 +76,9 @@ def sweep_referrals(store: AftercareStore, sites: Sites, actor: str, today: date
             raise_referral_task(store, Cause(site.id, referral["correlation_id"], actor=actor), site, referral,
                                 "re_referral", day)
             opened += 1
+        # A sending a crash kept out of the accounting of disclosures is written now.
+        for referral in store.referrals.find({"site_id": site.id, "sent_disclosure.recorded": False}):
+            record_sending(store, site, referral)
     return opened
 
 

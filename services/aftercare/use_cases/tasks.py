@@ -68,14 +68,14 @@ def _raise_for_event(store: AftercareStore, cause: Cause, site: Site, event: Eve
     day = event.occurred_at.astimezone(site.zone).date()
     task = task_rules.follow_on_task(kind, day, site.calendar, event_task_id(event.event_id, kind), clock.now(),
                                      source={"event_type": event.event_type, "event_id": event.event_id})
-    subject = Subject(site.id, event.payload["patient_id"], enrollment_id, _plan_of(store, site.id, enrollment_id))
+    subject = Subject(site.id, event.payload["patient_id"], enrollment_id, plan_of(store, site.id, enrollment_id))
     task, events = task_rules.open_task(subject, task)
     if store.tasks.insert_once(task, events, cause):
         log.info("task %s (%s) raised by %s", task["_id"], kind, event.event_type)
     return task
 
 
-def _plan_of(store: AftercareStore, site_id: str, enrollment_id: str | None) -> str | None:
+def plan_of(store: AftercareStore, site_id: str, enrollment_id: str | None) -> str | None:
     """The enrollment's aftercare plan when one exists (a risk flag after discharge); during the
     program there is none and the task stands alone."""
     if enrollment_id is None:

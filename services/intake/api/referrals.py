@@ -12,7 +12,7 @@ from services.intake.api.schemas import (
 )
 from services.intake.use_cases import referrals
 from shared.http.auth import current_site_id
-from shared.http.current import find_at_site, request_cause, store
+from shared.http.current import current_site, find_at_site, request_cause, store
 from shared.http.pagination import page_of
 
 blp = Blueprint("referrals", __name__, url_prefix="/v1/referrals",
@@ -64,4 +64,4 @@ def transition_referral(fields, referral_id):
     Accepting registers the patient, or links the patient already registered under the MRN at
     the site (same birth date required). Admitting creates the enrollment exactly as
     POST /v1/enrollments does (emits intake.enrollment.admitted)."""
-    return referrals.move(store(), request_cause(), referral_id, fields)
+    return referrals.move(store(), request_cause(), current_site(), referral_id, fields)

@@ -9,14 +9,16 @@ Decisions:
 - The default range is the last 30 days, today included, in the site's timezone. A range may
   reach into the future (a calendar month asked for mid-month; admissions already booked with a
   future start count), and spans at most a year, which keeps the counting in the API cheap.
-- Every program and every outcome appears, with 0 when nothing happened, so that a client can
-  draw the same table for every site and every range.
+- Every program of the site's catalog and every outcome (``death`` and ``incarcerated`` included)
+  appears, with 0 when nothing happened, so that a client can draw the same table for every range.
+  A program the catalog no longer lists still counts under its code.
+- An active enrollment counts under its current program (a step down from PHP to IOP moves it),
+  an admission under the program it was admitted to.
 """
 from collections import Counter
 from datetime import date, timedelta
 from typing import Iterable
 
-from services.intake.domain.enrollments import PROGRAM_CODES
 from shared.errors import Invalid
 from shared.events.codes import OUTCOMES
 
@@ -46,11 +48,18 @@ def _counts(codes: Iterable[str], known: Iterable[str]) -> dict:
     return {"total": sum(by_code.values()), "by_code": by_code}
 
 
-def census(active_programs: Iterable[str], admitted_programs: Iterable[str],
+def admitted_program(enrollment: dict) -> str:
+    """The program an enrollment was admitted to: its first period's (its only one before periods were kept)."""
+    return (enrollment.get("periods") or [enrollment])[0]["program"]
+
+
+def census(program_codes: Iterable[str], active_programs: Iterable[str], admitted_programs: Iterable[str],
            discharge_outcomes: Iterable[str]) -> dict:
-    """Count the programs of the active and admitted enrollments, and the discharge outcomes."""
-    active = _counts(active_programs, PROGRAM_CODES)
-    admissions = _counts(admitted_programs, PROGRAM_CODES)
+    """Count the programs of the active and admitted enrollments over the site's ``program_codes``,
+    and the discharge outcomes."""
+    program_codes = tuple(program_codes)
+    active = _counts(active_programs, program_codes)
+    admissions = _counts(admitted_programs, program_codes)
     discharges = _counts(discharge_outcomes, OUTCOMES)
     return {
         "active": {"total": active["total"], "by_program": active["by_code"]},

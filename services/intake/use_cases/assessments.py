@@ -8,6 +8,7 @@ import uuid
 
 from services.intake.domain import assessments as rules
 from services.intake.domain.enrollments import current_enrollment
+from services.intake.domain.site_settings import settings_for
 from services.intake.store import IntakeStore
 from services.intake.use_cases import patients
 from shared import clock
@@ -38,6 +39,7 @@ def record(store: IntakeStore, cause: Cause, patient_id: str, fields: dict) -> d
         "total_score": score.total_score,
         "severity": score.severity,
         "risk_flags": score.risk_flags,
+        "risk_level": score.risk_level,
         "administered_at": fields.get("administered_at", now),
         "recorded_at": now,
         "recorded_by": cause.actor,
@@ -46,21 +48,34 @@ def record(store: IntakeStore, cause: Cause, patient_id: str, fields: dict) -> d
 
 
 def summarize(store: IntakeStore, site: Site, patient_id: str) -> dict:
-    """Progress per instrument: the baseline (first assessment of the current enrollment), the
-    latest, their change, response and remission. The current enrollment is the active one,
-    else the last one; days are the site's days. ``NotFound`` for no such patient at the site."""
+    """Progress per instrument in the current episode: the baseline (an evaluation within the site's
+    ``baseline_window_days`` before admission, else the first assessment of the enrollment), the
+    latest, their change, and response and remission where they apply (PHQ-9: baseline 10 or more).
+    The current enrollment is the active one, else the last one; days are the site's days.
+    ``NotFound`` for no such patient at the site."""
     _require_patient(store, site.id, patient_id)
     about_patient = {"site_id": site.id, "patient_id": patient_id}
-    enrollment = current_enrollment(store.enrollments.find(about_patient, projection={"status": 1, "start_date": 1}))
-    start = enrollment["start_date"] if enrollment else None
+    enrollment = current_enrollment(store.enrollments.find(
+        about_patient, projection={"status": 1, "start_date": 1, "discharge": 1}))
+    episode = episode_of(site, enrollment)
     history = store.assessments.find(about_patient, projection={"instrument": 1, "total_score": 1,
-                                                                "administered_at": 1})
+                                                                "administered_at": 1, "enrollment_id": 1})
     return {
         "patient_id": patient_id,
         "enrollment_id": enrollment["_id"] if enrollment else None,
-        "enrollment_start_date": start,
-        "instruments": rules.summarize_history(history, start, site.zone),
+        "enrollment_start_date": episode.start if episode else None,
+        "baseline_window_days": settings_for(site).baseline_window_days,
+        "instruments": rules.summarize_history(history, episode, site.zone),
     }
+
+
+def episode_of(site: Site, enrollment: dict | None) -> rules.Episode | None:
+    """The episode an enrollment (``{_id, start_date, discharge}``) measures progress in."""
+    if enrollment is None:
+        return None
+    ended = enrollment.get("discharge")
+    return rules.Episode(enrollment["_id"], enrollment["start_date"], ended["date"] if ended else None,
+                         settings_for(site).baseline_window_days)
 
 
 def _require_patient(store: IntakeStore, site_id: str, patient_id: str) -> None:

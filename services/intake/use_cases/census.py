@@ -23,8 +23,8 @@ def _site_census(store: IntakeStore, site: Site, start: date | None, end: date |
     start, end = rules.census_range(site.today(), start, end)
     at_site, in_range = {"site_id": site.id}, {"$gte": start, "$lte": end}
     active = store.enrollments.find({**at_site, "status": ACTIVE}, projection={"program": 1})
-    admitted = store.enrollments.find({**at_site, "start_date": in_range}, projection={"program": 1})
+    admitted = store.enrollments.find({**at_site, "start_date": in_range}, projection={"program": 1, "periods": 1})
     discharged = store.enrollments.find({**at_site, "discharge.date": in_range}, projection={"outcome": 1})
-    counts = rules.census((e["program"] for e in active), (e["program"] for e in admitted),
+    counts = rules.census(site.programs, (e["program"] for e in active), map(rules.admitted_program, admitted),
                           (e["outcome"] for e in discharged))
     return {"site_id": site.id, "from": start, "to": end, **counts}

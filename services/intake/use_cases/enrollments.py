@@ -1,4 +1,5 @@
-"""Enrollments: admission into a program, changes of planned length, and discharge.
+"""Enrollments: admission into a program of the site's catalog, changes of planned length and of
+level of care, diagnoses, and discharge.
 
 Each state change and the event the domain decides on are one atomic write to the enrollment's
 own document, so a completed discharge always reaches aftercare, and a second discharge is
@@ -10,6 +11,7 @@ from datetime import datetime
 
 from pymongo.errors import DuplicateKeyError
 
+from services.intake.domain import diagnoses as diagnosis_rules
 from services.intake.domain import enrollments as rules
 from services.intake.store import IntakeStore, active_slot, released_slot
 from services.intake.use_cases.patients import require_patient
@@ -19,16 +21,17 @@ from shared.errors import Conflict, NotFound
 from shared.sites import Site
 
 
-def admit(store: IntakeStore, cause: Cause, fields: dict) -> dict:
-    """Admit a patient of the site into a program (emits intake.enrollment.admitted).
+def admit(store: IntakeStore, cause: Cause, site: Site, fields: dict) -> dict:
+    """Admit a patient of the site into a program of its catalog (emits intake.enrollment.admitted).
 
-    ``fields`` are those of ``EnrollmentCreate``. ``Invalid`` for an unknown patient or a bad
-    plan; ``Conflict`` when the patient already has an active enrollment in the program."""
+    ``fields`` are those of ``EnrollmentCreate``. ``Invalid`` for an unknown patient, a program
+    not in the site's catalog or a length outside its bounds; ``Conflict`` when the patient already
+    has an active enrollment in the program."""
     require_patient(store, cause.site_id, fields["patient_id"])
-    return admit_patient(store, cause, fields["patient_id"], fields)
+    return admit_patient(store, cause, site, fields["patient_id"], fields)
 
 
-def admit_patient(store: IntakeStore, cause: Cause, patient_id: str, admission: dict, *,
+def admit_patient(store: IntakeStore, cause: Cause, site: Site, patient_id: str, admission: dict, *,
                   enrollment_id: str | None = None, referral_id: str | None = None) -> dict:
     """Insert an active enrollment of a patient of the cause's site, with its admission event.
 
@@ -38,7 +41,7 @@ def admit_patient(store: IntakeStore, cause: Cause, patient_id: str, admission: 
     active enrollment in the program.
     """
     now, enrollment_id = clock.now(), enrollment_id or str(uuid.uuid4())
-    plan, event = rules.admit(enrollment_id, patient_id, admission)
+    plan, event = rules.admit(site.programs, enrollment_id, patient_id, admission)
     document = {
         "_id": enrollment_id,
         "site_id": cause.site_id,
@@ -56,6 +59,9 @@ def admit_patient(store: IntakeStore, cause: Cause, patient_id: str, admission: 
         "discharge": None,
         "status_history": [_status_change(cause, None, plan.status, now)],
         "length_changes": [],
+        "periods": plan.periods,
+        "diagnoses": [],
+        "diagnosis_history": [],
         "created_at": now,
     }
     try:
@@ -75,10 +81,11 @@ def discharge(store: IntakeStore, cause: Cause, site: Site, enrollment_id: str, 
     now, today = clock.now(), site.today()
 
     def change(enrollment: dict):
-        new_status, event = rules.discharge(enrollment, fields["discharge_date"], fields["outcome"],
-                                            fields.get("step_down"), today=today)
+        changes, event = rules.discharge(enrollment, fields["discharge_date"], fields["outcome"],
+                                         fields.get("step_down"), today=today)
+        new_status = changes["status"]
         return {
-            "status": new_status,
+            **changes,
             "outcome": fields["outcome"],
             "discharge": {"date": fields["discharge_date"], "step_down": fields.get("step_down"),
                           "notes": fields.get("notes")},
@@ -97,7 +104,7 @@ def change_planned_length(store: IntakeStore, cause: Cause, site: Site, enrollme
     now, today = clock.now(), site.today()
 
     def change(enrollment: dict):
-        new_end, event = rules.change_length(enrollment, fields["planned_weeks"], today)
+        new_end, event = rules.change_length(site.programs, enrollment, fields["planned_weeks"], today)
         record = {"at": now, "by": cause.actor, "from_weeks": enrollment["planned_weeks"],
                   "to_weeks": fields["planned_weeks"], "reason": fields.get("reason")}
         return {
@@ -107,6 +114,34 @@ def change_planned_length(store: IntakeStore, cause: Cause, site: Site, enrollme
         }, [event]
 
     return _modify(store, cause, enrollment_id, change)
+
+
+def change_level_of_care(store: IntakeStore, cause: Cause, site: Site, enrollment_id: str, fields: dict) -> dict:
+    """Move an active enrollment to another program of the site's catalog from an effective date,
+    without a discharge (fields of ``LevelOfCareChange``; emits intake.level_of_care.changed).
+    ``NotFound``; ``Conflict`` for an enrollment no longer active, or a patient who already has an
+    active enrollment in that program; ``Invalid`` for a program not in the catalog or the current
+    one, or an effective date outside the current period's start (excluded) to today + 30 days."""
+    today = site.today()
+
+    def change(enrollment: dict):
+        changes, event = rules.change_level_of_care(site.programs, enrollment, fields["program"],
+                                                    fields["effective_date"], fields.get("reason"), today=today)
+        return {**changes, "active_slot": active_slot(enrollment["patient_id"], changes["program"])}, [event]
+
+    try:
+        return _modify(store, cause, enrollment_id, change)
+    except DuplicateKeyError:
+        raise Conflict(f"The patient already has an active enrollment in {fields['program']}.") from None
+
+
+def put_diagnoses(store: IntakeStore, cause: Cause, enrollment_id: str, fields: dict) -> dict:
+    """Replace the enrollment's ranked ICD-10-CM diagnoses (fields of ``DiagnosesUpdate``; emits
+    intake.diagnoses.updated unless the set is the one it has). ``NotFound``; ``Invalid`` naming each
+    code that is not a billable ICD-10-CM code, and for ranks without exactly one 1 or repeated."""
+    record = {"at": clock.now(), "by": cause.actor}
+    return _modify(store, cause, enrollment_id,
+                   lambda enrollment: diagnosis_rules.update(enrollment, fields["diagnoses"], record))
 
 
 def _modify(store: IntakeStore, cause: Cause, enrollment_id: str, change: Callable) -> dict:

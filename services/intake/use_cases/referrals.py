@@ -18,7 +18,8 @@ from services.intake.use_cases.enrollments import admit_patient
 from services.intake.use_cases.patients import find_or_register, require_patient
 from shared import clock
 from shared.cause import Cause
-from shared.errors import NotFound
+from shared.errors import Invalid, NotFound
+from shared.sites import Site
 
 
 def receive(store: IntakeStore, cause: Cause, fields: dict) -> dict:
@@ -46,7 +47,7 @@ def receive(store: IntakeStore, cause: Cause, fields: dict) -> dict:
     return store.referrals.insert(document, [event], cause)
 
 
-def move(store: IntakeStore, cause: Cause, referral_id: str, fields: dict) -> dict:
+def move(store: IntakeStore, cause: Cause, site: Site, referral_id: str, fields: dict) -> dict:
     """Move a referral (fields of ``ReferralTransition``; emits intake.referral.updated).
 
     Accepting registers the patient, or links the patient already registered under the MRN at
@@ -59,7 +60,7 @@ def move(store: IntakeStore, cause: Cause, referral_id: str, fields: dict) -> di
     def change(referral: dict):
         # Checked before anything is made so that an illegal move registers or enrolls nobody.
         rules.transition(referral["status"], to, reason)
-        made = _make_what_the_move_needs(store, cause, referral, fields)
+        made = _make_what_the_move_needs(store, cause, site, referral, fields)
         patient_id = made.get("patient_id", referral["patient_id"])
         enrollment_id = made.get("enrollment_id", referral["enrollment_id"])
         event = rules.moved(referral, to, patient_id, enrollment_id)
@@ -77,14 +78,17 @@ def move(store: IntakeStore, cause: Cause, referral_id: str, fields: dict) -> di
     return referral
 
 
-def _make_what_the_move_needs(store: IntakeStore, cause: Cause, referral: dict, fields: dict) -> dict:
+def _make_what_the_move_needs(store: IntakeStore, cause: Cause, site: Site, referral: dict, fields: dict) -> dict:
     """The patient an acceptance makes or finds, the enrollment an admission makes: their ids."""
     if fields["to"] == rules.ACCEPTED:
         return {"patient_id": _patient_for(store, cause, referral, fields.get("mrn"))}
     if fields["to"] == rules.ADMITTED:
-        enrollment = admit_patient(store, cause, referral["patient_id"], fields["enrollment"],
-                                   enrollment_id=referral_enrollment_id(referral["_id"]),
-                                   referral_id=referral["_id"])
+        try:
+            enrollment = admit_patient(store, cause, site, referral["patient_id"], fields["enrollment"],
+                                       enrollment_id=referral_enrollment_id(referral["_id"]),
+                                       referral_id=referral["_id"])
+        except Invalid as invalid:  # named where it was sent: the request's `enrollment`
+            raise Invalid({f"enrollment.{name}": messages for name, messages in invalid.errors.items()}) from None
         return {"enrollment_id": enrollment["_id"]}
     return {}
 

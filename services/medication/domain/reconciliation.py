@@ -77,11 +77,11 @@ def reconcile(orders: list[dict], discharge_date: date, recent_days: int = RECEN
 
 
 def render_text(reconciliation: list[dict]) -> str:
-    """A printable list for the next prescriber; carries no patient name or identifier.
+    """The list of active medications (the body of :func:`render_print`); names no patient.
 
     Each medication takes two lines; the first starts with "*" when it changed recently.
     """
-    lines = ["Discharge medication list", "(*) started or dose changed shortly before discharge", ""]
+    lines = ["Active medications", "(*) started or dose changed shortly before discharge", ""]
     if not reconciliation:
         lines.append("No active medications.")
     for entry in reconciliation:
@@ -111,3 +111,68 @@ def _last_adjustment(order: dict) -> dict | None:
 
 def _day_of(at: datetime, tz: tzinfo | None) -> date:
     return (at.astimezone(tz) if tz else at).date()
+
+
+# 42 CFR 2.32(a)(2) (2024): the abbreviated statement a substance-use program's disclosure may carry.
+PART2_SHORT_NOTICE = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+
+
+def stopped_during_program(orders: list[dict], start: date | None, discharge: date, tz: tzinfo | None = None) -> list[dict]:
+    """The orders discontinued from the program's start (when known) to its discharge day, oldest
+    first, each with when, by whom and why it was stopped."""
+    stopped = []
+    for order in orders:
+        if is_active(order) or order.get("discontinued_at") is None:
+            continue
+        day = _day_of(order["discontinued_at"], tz)
+        if (start is None or start <= day) and day <= discharge:
+            record = next((entry for entry in reversed(order["history"]) if entry["action"] == "discontinued"), {})
+            stopped.append({**order, "stopped_on": day, "stopped_by": record.get("by"), "stop_reason": record.get("reason")})
+    return sorted(stopped, key=lambda order: (order["discontinued_at"], order["_id"]))
+
+
+def render_print(reconciliation: dict, *, site_name: str, patient: dict | None, patient_missing: str | None,
+                 program: dict | None, start_date: date | None, stopped: list[dict], tz: tzinfo | None = None) -> str:
+    """The printable reconciliation for the next prescriber: who it is about (identity as intake
+    answered it, or why it could not be read), the site, the program and its dates, when and by
+    what it was reconciled, the active list, what was stopped during the program and, for a
+    substance-use program (or one medication does not know), the Part 2 notice."""
+    lines = ["Discharge medication list", f"Site: {site_name}", _patient_line(reconciliation, patient, patient_missing)]
+    if program is not None:
+        lines.append(f"Program: {program['name']} ({program['code']}), "
+                     f"{start_date.isoformat() if start_date else 'start not known'} to "
+                     f"{reconciliation['discharge_date'].isoformat()}")
+    else:
+        lines.append("Program: not known to the medication service")
+    lines.append(f"Discharge: {reconciliation['discharge_date'].isoformat()} ({reconciliation['outcome'].replace('_', ' ')})")
+    completed_at = reconciliation["completed_at"].astimezone(tz) if tz else reconciliation["completed_at"]
+    lines.append(f"Reconciled: {completed_at.isoformat(timespec='minutes')} by the medication service, "
+                 "automatically when intake reported the discharge")
+    lines.append("")
+    lines.extend(render_text(reconciliation["medications"]).splitlines())
+    lines.extend(["", "Stopped during the program"])
+    if not stopped:
+        lines.append("None.")
+    for order in stopped:
+        lines.append(f"  {order['medication']} {order['dose']}, {order['route']}, {order['frequency']}")
+        details = [f"order {order['_id']}", f"stopped {order['stopped_on'].isoformat()}"]
+        if order.get("stopped_by"):
+            details.append(f"by {order['stopped_by']}")
+        if order.get("stop_reason"):
+            details.append(f"reason: {order['stop_reason']}")
+        details.append(f"prescriber {order['prescriber']}")
+        lines.append("    " + "; ".join(details))
+    if program is None or program["substance_use"]:
+        lines.extend(["", PART2_SHORT_NOTICE])
+    return "\n".join(lines) + "\n"
+
+
+def _patient_line(reconciliation: dict, patient: dict | None, missing: str | None) -> str:
+    if patient is None:
+        return f"Patient: {reconciliation['patient_id']} (name not available: {missing or 'not read'})"
+    parts = [f"{patient.get('family_name', '')}, {patient.get('given_name', '')}".strip(", ")]
+    if patient.get("birth_date"):
+        parts.append(f"born {patient['birth_date']}")
+    if patient.get("mrn"):
+        parts.append(f"MRN {patient['mrn']}")
+    return "Patient: " + "; ".join(parts)

@@ -64,7 +64,7 @@ def _whole(value) -> bool:
 def catalog_cadence(program: Program | None) -> Cadence:
     """A catalog program's cadence; ValueError names what is malformed."""
     raw = {**DEFAULT_CADENCE, **(program.cadence if program is not None else {})}
-    unknown = set(raw) - set(DEFAULT_CADENCE)
+    unknown = set(raw) - set(DEFAULT_CADENCE) - {"phq9_every_weeks"}  # intake reads that key (re-measurement)
     if unknown:
         raise ValueError(f"unknown cadence fields {sorted(unknown)}")
     individual, check_in = raw["individual_per_week"], raw["medication_check_in_every_weeks"] or 0

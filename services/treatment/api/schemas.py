@@ -10,7 +10,7 @@ from services.treatment.domain.notes import FORMATS, KINDS
 from services.treatment.domain.notes import STATUSES as NOTE_STATUSES
 from services.treatment.domain.plans import MODALITIES, PROGRESS, SIGNER_ROLES
 from services.treatment.domain.plans import STATUSES as PLAN_STATUSES
-from shared.http.fields import ClinicalDate, ClinicalInstant
+from shared.http.fields import ClinicalDate, ClinicalInstant, Text
 
 # Ids, codes and signer identifiers: tokens, never prose (a signer is a staff id or "patient", not a name).
 TOKEN = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="Must be an identifier: 1 to 64 letters, digits, _ . : -")
@@ -19,27 +19,19 @@ SHORT_TEXT, LONG_TEXT, NOTE_TEXT = 500, 4000, 20000
 MAX_ITEMS = 50
 
 
-class _Length(validate.Length):
-    """Length, letting through the None of text not written (blank)."""
-
-    def __call__(self, value):
-        return value if value is None else super().__call__(value)
-
-
-class Text(fields.String):
-    """Text kept without its surrounding spaces; spaces alone count as not written (None), or are
-    refused where the text is required."""
-
-    def __init__(self, *, max_length: int = SHORT_TEXT, **kwargs):
-        super().__init__(validate=_Length(max=max_length), **kwargs)
+class _Written(Text):
+    """Shared ``Text`` where, in an optional field, an empty string also counts as not written."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if not text:
-            if self.allow_none:
-                return None
-            raise self.make_error("required")
-        return text
+        if value == "" and self.blank_is_absent:
+            return None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def written(*, max_length: int = SHORT_TEXT, **kwargs) -> Text:
+    """Text a clinician writes (lines allowed), kept without its surrounding spaces; spaces alone
+    count as not written where the field is optional, and are refused where it is required."""
+    return _Written(max_length=max_length, one_line=False, blank_is_absent=bool(kwargs.get("allow_none")), **kwargs)
 
 
 def _items(nested, **kwargs):
@@ -57,23 +49,23 @@ def _signer(**kwargs):
 class ObjectiveIn(Schema):
     id = fields.String(validate=TOKEN, metadata={"description": "Keep this objective of the draft (and its "
                                                                 "progress); leave out for a new one."})
-    description = Text(max_length=LONG_TEXT, allow_none=True, load_default=None,
+    description = written(max_length=LONG_TEXT, allow_none=True, load_default=None,
                        metadata={"example": "Uses one coping skill from the group when anxious, 5 days in 7"})
     target_date = ClinicalDate(allow_none=True, load_default=None, metadata={"example": "2026-12-15"})
-    measure = Text(allow_none=True, load_default=None, metadata={
+    measure = written(allow_none=True, load_default=None, metadata={
         "description": "How progress is measured.", "example": "self-report diary reviewed weekly; GAD-7 below 10"})
 
 
 class GoalIn(Schema):
     id = fields.String(validate=TOKEN, metadata={"description": "Keep this goal of the draft; leave out for a new one."})
-    description = Text(max_length=LONG_TEXT, allow_none=True, load_default=None,
+    description = written(max_length=LONG_TEXT, allow_none=True, load_default=None,
                        metadata={"example": "Manage anxiety without avoidance"})
     objectives = _items(ObjectiveIn, load_default=list)
 
 
 class ProblemIn(Schema):
     id = fields.String(validate=TOKEN, metadata={"description": "Keep this problem of the draft; leave out for a new one."})
-    description = Text(max_length=LONG_TEXT, allow_none=True, load_default=None,
+    description = written(max_length=LONG_TEXT, allow_none=True, load_default=None,
                        metadata={"example": "Panic attacks keep the patient from work"})
     diagnosis_code = fields.String(allow_none=True, load_default=None, validate=ICD_10_CM, metadata={
         "description": "One of the enrollment's ICD-10-CM codes as intake reported them.", "example": "F41.1"})
@@ -83,9 +75,9 @@ class ProblemIn(Schema):
 class InterventionIn(Schema):
     id = fields.String(validate=TOKEN, metadata={"description": "Keep this intervention; leave out for a new one."})
     modality = fields.String(required=True, validate=validate.OneOf(MODALITIES), metadata={"example": "group"})
-    description = Text(max_length=LONG_TEXT, allow_none=True, load_default=None,
+    description = written(max_length=LONG_TEXT, allow_none=True, load_default=None,
                        metadata={"example": "CBT skills group"})
-    frequency = Text(required=True, metadata={"example": "3 times a week"})
+    frequency = written(required=True, metadata={"example": "3 times a week"})
     responsible_role = fields.String(required=True, validate=TOKEN, metadata={"example": "group_facilitator"})
 
 
@@ -108,7 +100,7 @@ class SignatureCreate(Schema):
 class ProgressIn(Schema):
     objective_id = fields.String(required=True, validate=TOKEN)
     status = fields.String(required=True, validate=validate.OneOf(PROGRESS), metadata={"example": "progressing"})
-    comment = Text(max_length=LONG_TEXT, allow_none=True, load_default=None)
+    comment = written(max_length=LONG_TEXT, allow_none=True, load_default=None)
 
 
 class ReviewCreate(Schema):
@@ -215,7 +207,7 @@ _SECTIONS = "; ".join(f"{name}: {', '.join(sections)}" for name, sections in FOR
 
 class NoteEdit(Schema):
     format = fields.String(required=True, validate=validate.OneOf(tuple(FORMATS)), metadata={"example": "DAP"})
-    sections = fields.Dict(keys=fields.String(validate=TOKEN), values=Text(max_length=NOTE_TEXT, allow_none=True),
+    sections = fields.Dict(keys=fields.String(validate=TOKEN), values=written(max_length=NOTE_TEXT, allow_none=True),
                            required=True, validate=validate.Length(max=8), metadata={
                                "description": f"Text by section of the form ({_SECTIONS}); a section left out or "
                                               "null is still to be written.",
@@ -232,7 +224,7 @@ class NoteSign(Schema):
 
 
 class AddendumCreate(Schema):
-    text = Text(max_length=NOTE_TEXT, required=True, metadata={"example": "Correction: the session lasted 50 minutes."})
+    text = written(max_length=NOTE_TEXT, required=True, metadata={"example": "Correction: the session lasted 50 minutes."})
     signer = _signer(required=True)
 
 
@@ -282,7 +274,7 @@ class NoteQuery(Schema):
 
 
 class GroupNarrative(Schema):
-    narrative = Text(max_length=NOTE_TEXT, required=True, metadata={
+    narrative = written(max_length=NOTE_TEXT, required=True, metadata={
         "example": "Topic: cognitive distortions. Six members attended; worked through thought records in pairs."})
 
 

@@ -281,6 +281,8 @@ def test_the_openapi_spec_lists_every_path(aftercare):
         "/v1/tasks/{task_id}/reopen",
         "/v1/referrals", "/v1/referrals/{referral_id}", "/v1/referrals/{referral_id}/transitions",
         "/v1/reports/follow-up",
+        "/v1/plans/{plan_id}/follow-up-visits", "/v1/referrals/{referral_id}/packet",
+        "/v1/providers", "/v1/providers/{provider_id}", "/v1/disclosures",
     }
 
 

@@ -296,3 +296,80 @@ def test_a_cancellation_that_arrives_before_its_booking_still_wins(context):
     deliver(context, completion())
     deliver(context, booking())
     assert task_of(context, "follow_up_appointment").get("appointment") is None
+
+
+# The second round's reactions: every new event through the handler table, on the test database.
+
+def test_a_death_opens_no_outreach_and_books_nothing_only_the_closing_task(context):
+    deliver(context, completion(outcome="death"))
+    assert [task["kind"] for task in context.db[TASKS].find({})] == ["closing"]
+    assert (plan_of(context)["template"], context.db[REFERRALS].count_documents({})) == ("closing", 0)
+
+
+def test_a_transfer_starts_the_step_down_referral_and_no_outreach(context):
+    deliver(context, completion(outcome="transferred", step_down={"level_of_care": "php", "provider_id": None}))
+    assert sorted(task["kind"] for task in context.db[TASKS].find({})) == ["medication_handoff", "step_down_referral"]
+    assert context.db[REFERRALS].find_one({})["level_of_care"] == "php"
+
+
+def test_a_week_below_the_minimum_opens_one_case_management_task_however_often_it_is_delivered(context):
+    week = event("scheduling.intensity.below_minimum", {
+        "enrollment_id": "enr-1", "patient_id": "pat-1", "program": "mh-adult", "week_start": date(2026, 11, 16),
+        "attended_minutes": 300, "minimum_minutes": 540})
+    deliver(context, week)
+    deliver(context, week)
+    assert context.db[TASKS].count_documents({"kind": "intensity_review", "owner_role": "case_manager"}) == 1
+
+
+def test_a_plan_due_opens_the_clinicians_task_and_the_activation_closes_it(context):
+    deliver(context, event("treatment.plan.review_due", {"enrollment_id": "enr-1", "patient_id": "pat-1",
+                                                         "plan_id": None, "due_date": date(2026, 11, 20),
+                                                         "kind": "initial_plan", "trigger": None}))
+    deliver(context, event("treatment.plan.activated", {"plan_id": "tp-1", "enrollment_id": "enr-1",
+                                                        "patient_id": "pat-1", "version": 1,
+                                                        "next_review_date": date(2026, 12, 20)}))
+    [task] = context.db[TASKS].find({"kind": "treatment_plan"})
+    assert (task["owner_role"], task["status"], task["treatment_plan_id"]) == ("clinician", "completed", "tp-1")
+
+
+def test_a_review_recorded_before_its_due_event_closes_the_review_task_as_it_opens(context):
+    deliver(context, event("treatment.plan.reviewed", {"plan_id": "tp-1", "review_id": "rev-1", "enrollment_id": "enr-1",
+                                                       "patient_id": "pat-1", "reviewed_on": date(2026, 11, 21),
+                                                       "next_review_date": date(2026, 12, 21)}))
+    deliver(context, event("treatment.plan.review_due", {"enrollment_id": "enr-1", "patient_id": "pat-1",
+                                                         "plan_id": "tp-1", "due_date": date(2026, 11, 20),
+                                                         "kind": "review", "trigger": "scheduled"}))
+    [task] = context.db[TASKS].find({"kind": "treatment_plan_review"})
+    assert (task["status"], task["review_id"]) == ("completed", "rev-1")
+
+
+def test_an_overdue_note_opens_a_task_for_its_author_role_closed_when_it_is_signed(context):
+    deliver(context, event("treatment.note.overdue", {"note_id": "note-1", "enrollment_id": "enr-1",
+                                                      "patient_id": "pat-1", "session_id": "ses-1",
+                                                      "author_role": "group_facilitator",
+                                                      "due_at": datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)}))
+    [opened] = context.db[TASKS].find({"kind": "session_note"})
+    deliver(context, event("treatment.note.signed", {"note_id": "note-1", "enrollment_id": "enr-1",
+                                                     "patient_id": "pat-1", "session_id": "ses-1", "kind": "group",
+                                                     "late_entry": True}))
+    [closed] = context.db[TASKS].find({"kind": "session_note"})
+    assert (opened["owner_role"], opened["status"], closed["status"]) == ("group_facilitator", "open", "completed")
+
+
+def test_a_drafted_discharge_summary_links_the_plan_and_carries_its_unmet_objectives(context):
+    deliver(context, completion())
+    deliver(context, event("treatment.discharge_summary.drafted", {
+        "summary_id": "sum-1", "enrollment_id": "enr-1", "patient_id": "pat-1", "plan_id": "tp-1",
+        "objectives_met": 2, "objectives_not_met": 1, "unmet_objective_ids": ["obj-3"]}))
+    plan = plan_of(context)
+    assert (plan["discharge_summary"]["summary_id"], [goal["objective_id"] for goal in plan["goals"]]) == (
+        "sum-1", ["obj-3"])
+
+
+def test_consents_from_intake_are_kept_and_a_revocation_wins_in_any_order(context):
+    common = {"consent_id": "con-1", "patient_id": "pat-1", "scope": ["treatment_records"], "recipient_id": None,
+              "purpose": "treatment", "expires_on": None}
+    deliver(context, event("intake.consent.revoked", {**common, "revoked_on": date(2026, 11, 20)}))
+    deliver(context, event("intake.consent.granted", common))
+    [kept] = context.db["consents"].find({})
+    assert (kept["revoked_on"], kept["granted_at"] is not None) == ("2026-11-20", True)

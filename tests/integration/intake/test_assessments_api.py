@@ -54,7 +54,7 @@ def test_any_answer_above_zero_on_item_9_raises_the_risk_flag_and_emits_risk_fla
     assert (assessment["severity"], assessment["risk_flags"]) == ("minimal", ["suicidal_ideation"])
     [flagged] = pending_events(intake_context, ASSESSMENTS, "intake.risk.flagged")
     assert flagged["payload"] == {"assessment_id": assessment["id"], "patient_id": patient_id, "enrollment_id": None,
-                                  "instrument": "PHQ-9", "risk_flags": ["suicidal_ideation"]}
+                                  "instrument": "PHQ-9", "risk_flags": ["suicidal_ideation"], "risk_level": None}
 
 
 def test_the_risk_flag_is_written_with_the_assessment_in_one_document(intake, intake_context):
@@ -173,17 +173,40 @@ def summary(intake, patient_id, headers=CLINICIAN):
 
 def test_progress_is_measured_from_the_first_assessment_of_the_current_enrollment(intake):
     patient_id = register(intake)
-    record(intake, patient_id, items=MILD_PHQ9, administered_at=at(40))  # before the program: not the baseline
+    # 70 days ago is more than the site's 30 days before admission: not this episode's baseline.
+    record(intake, patient_id, items=MILD_PHQ9, administered_at=at(70))
     enrollment = admit(intake, patient_id, start_date=days_ago(28))
     record(intake, patient_id, items=SEVERE_PHQ9, administered_at=at(28))
     record(intake, patient_id, items=MILD_PHQ9, administered_at=at(1))
     answer = summary(intake, patient_id).json
     assert (answer["enrollment_id"], answer["enrollment_start_date"]) == (enrollment["id"], days_ago(28))
     [phq9] = answer["instruments"]
-    assert {key: phq9[key] for key in ("instrument", "baseline", "latest", "change", "percent_change", "response",
-                                      "remission", "count")} == {
-        "instrument": "PHQ-9", "baseline": 20, "latest": 8, "change": -12, "percent_change": -60.0,
-        "response": True, "remission": False, "count": 3}
+    assert {key: phq9[key] for key in ("instrument", "baseline", "baseline_source", "latest", "change",
+                                      "percent_change", "response", "remission", "not_applicable_reason",
+                                      "count")} == {
+        "instrument": "PHQ-9", "baseline": 20, "baseline_source": "enrollment", "latest": 8, "change": -12,
+        "percent_change": -60.0, "response": True, "remission": False, "not_applicable_reason": None, "count": 3}
+    assert answer["baseline_window_days"] == 30
+
+
+def test_an_evaluation_recorded_before_admission_within_30_days_is_the_episodes_baseline(intake):
+    patient_id = register(intake)
+    record(intake, patient_id, items=SEVERE_PHQ9, administered_at=at(40))
+    admit(intake, patient_id, start_date=days_ago(28))
+    record(intake, patient_id, items=MODERATE_PHQ9, administered_at=at(27))
+    record(intake, patient_id, items=MILD_PHQ9, administered_at=at(1))
+    [phq9] = summary(intake, patient_id).json["instruments"]
+    assert (phq9["baseline"], phq9["baseline_source"], phq9["response"]) == (20, "pre_admission_evaluation", True)
+
+
+def test_from_a_baseline_phq9_below_10_response_and_remission_are_null_with_the_reason(intake):
+    patient_id = register(intake)
+    admit(intake, patient_id, start_date=days_ago(28))
+    record(intake, patient_id, items=MILD_PHQ9, administered_at=at(27))
+    record(intake, patient_id, items=REMITTED_PHQ9, administered_at=at(1))
+    [phq9] = summary(intake, patient_id).json["instruments"]
+    assert {key: phq9[key] for key in ("response", "remission", "not_applicable_reason")} == {
+        "response": None, "remission": None, "not_applicable_reason": "baseline PHQ-9 below 10"}
 
 
 def test_a_latest_phq9_below_5_is_remission(intake):
@@ -195,12 +218,13 @@ def test_a_latest_phq9_below_5_is_remission(intake):
     assert (phq9["remission"], phq9["response"]) == (True, True)
 
 
-def test_the_enrollment_start_is_a_day_at_the_site_not_in_utc(intake):
+def test_the_baseline_window_counts_days_at_the_site_not_in_utc(intake):
     patient_id = register(intake)
-    admit(intake, patient_id, start_date=days_ago(10))
-    # 03:00 UTC on the start day is still the evening before in Minneapolis: not in the enrollment.
-    record(intake, patient_id, items=SEVERE_PHQ9, administered_at=at(10, hour=3))
-    record(intake, patient_id, items=MODERATE_PHQ9, administered_at=at(10, hour=15))
+    admit(intake, patient_id, start_date=days_ago(40))
+    # The window opens 30 days before admission, 70 days ago. 03:00 UTC on that day is still the
+    # evening before in Minneapolis: outside the window.
+    record(intake, patient_id, items=SEVERE_PHQ9, administered_at=at(70, hour=3))
+    record(intake, patient_id, items=MODERATE_PHQ9, administered_at=at(70, hour=15))
     [phq9] = summary(intake, patient_id).json["instruments"]
     assert phq9["baseline"] == 12
 
@@ -237,3 +261,54 @@ def test_a_patient_never_assessed_has_an_empty_summary(intake):
 
 def test_another_sites_patients_summary_is_404(intake):
     assert summary(intake, register(intake), headers=OTHER_SITE).status_code == 404
+
+
+# --- the C-SSRS screener, PCL-5 and AUDIT ------------------------------------------------------
+
+def test_a_positive_cssrs_screen_records_its_risk_level_and_emits_risk_flagged_with_it(intake, intake_context):
+    patient_id = register(intake)
+    enrollment = admit(intake, patient_id)
+    answer = record(intake, patient_id, instrument="C-SSRS", items=[1, 1, 0, 0, 0, 2],
+                    enrollment_id=enrollment["id"])
+    assert (answer.status_code, answer.json["risk_level"], answer.json["severity"], answer.json["total_score"],
+            answer.json["risk_flags"]) == (201, "high", "high", 3, ["suicide_risk"])
+    [flagged] = pending_events(intake_context, ASSESSMENTS, "intake.risk.flagged")
+    assert flagged["payload"] == {"assessment_id": answer.json["id"], "patient_id": patient_id,
+                                  "enrollment_id": enrollment["id"], "instrument": "C-SSRS",
+                                  "risk_flags": ["suicide_risk"], "risk_level": "high"}
+
+
+def test_a_low_risk_cssrs_screen_is_recorded_without_a_risk_event(intake, intake_context):
+    answer = record(intake, register(intake), instrument="C-SSRS", items=[1, 0, 0, 0, 0, 0])
+    assert (answer.json["risk_level"], answer.json["risk_flags"]) == ("low", [])
+    assert pending_events(intake_context, ASSESSMENTS, "intake.risk.flagged") == []
+
+
+def test_a_pcl5_of_33_is_a_provisional_ptsd(intake):
+    answer = record(intake, register(intake), instrument="PCL-5", items=[2] * 16 + [1] + [0] * 3)
+    assert (answer.json["total_score"], answer.json["severity"], answer.json["risk_level"]) == (
+        33, "provisional_ptsd", None)
+
+
+def test_an_audit_is_scored_into_the_who_zones(intake):
+    answer = record(intake, register(intake), instrument="AUDIT", items=[3, 3, 2, 2, 1, 1, 0, 0, 2, 2])
+    assert (answer.json["total_score"], answer.json["severity"]) == (16, "harmful")
+
+
+@pytest.mark.parametrize("instrument, items, message", [
+    ("AUDIT", [0] * 8 + [1, 0], "item 9 must be one of 0, 2, 4"),
+    ("C-SSRS", [0] * 5 + [3], "item 6 must be one of 0, 1, 2"),
+    ("PCL-5", [0] * 19, "PCL-5 needs exactly 20 items, got 19"),
+])
+def test_an_answer_outside_an_instruments_choices_is_422_on_item_scores_and_stores_nothing(
+        intake, intake_context, instrument, items, message):
+    answer = record(intake, register(intake), instrument=instrument, items=items)
+    assert (answer.status_code, answer.json["errors"]) == (422, {"item_scores": [message]})
+    assert pending_events(intake_context, ASSESSMENTS) == []
+
+
+def test_the_cssrs_screen_is_not_summarised_as_progress(intake):
+    patient_id = register(intake)
+    record(intake, patient_id, instrument="C-SSRS", items=[1, 1, 1, 0, 0, 0])
+    record(intake, patient_id, instrument="PCL-5", items=[2] * 20)
+    assert [entry["instrument"] for entry in summary(intake, patient_id).json["instruments"]] == ["PCL-5"]

@@ -18,17 +18,19 @@ def test_the_census_counts_active_enrollments_by_program(intake):
     admit(intake, register(intake, mrn="MRN-2"), program="mh-adult")
     admit(intake, register(intake, mrn="MRN-3"), program="sud-adult")
     [site] = census(intake)
-    assert site["active"] == {"total": 3, "by_program": {"mh-adult": 2, "sud-adult": 1, "adolescent": 0}}
+    assert site["active"] == {"total": 3, "by_program": {"mh-adult": 2, "sud-adult": 1, "adolescent": 0,
+                                                         "php-adult": 0, "op-adult": 0}}
 
 
 def test_the_census_counts_admissions_in_the_range_by_program(intake):
     admit(intake, register(intake, mrn="MRN-1"), start_date=days_ago(5), program="adolescent")
     admit(intake, register(intake, mrn="MRN-2"), start_date=days_ago(45))
     [site] = census(intake)
-    assert site["admissions"] == {"total": 1, "by_program": {"mh-adult": 0, "sud-adult": 0, "adolescent": 1}}
+    assert site["admissions"] == {"total": 1, "by_program": {"mh-adult": 0, "sud-adult": 0, "adolescent": 1,
+                                                             "php-adult": 0, "op-adult": 0}}
 
 
-def test_the_census_counts_discharges_in_the_range_by_outcome(intake):
+def test_the_census_counts_discharges_in_the_range_by_every_outcome(intake):
     patient_id = register(intake)
     discharge(intake, admit(intake, patient_id, start_date=days_ago(90), program="mh-adult")["id"],
               "completed", days_ago(35))
@@ -36,9 +38,14 @@ def test_the_census_counts_discharges_in_the_range_by_outcome(intake):
               "completed", days_ago(2))
     discharge(intake, admit(intake, patient_id, start_date=days_ago(20), program="sud-adult")["id"],
               "against_advice", days_ago(1))
+    discharge(intake, admit(intake, patient_id, start_date=days_ago(20), program="adolescent")["id"],
+              "incarcerated", days_ago(1))
+    discharge(intake, admit(intake, patient_id, start_date=days_ago(20), program="php-adult")["id"],
+              "death", days_ago(1))
     [site] = census(intake)
-    assert site["discharges"] == {"total": 2, "by_outcome": {
-        "completed": 1, "against_advice": 1, "administrative": 0, "transferred": 0, "other": 0}}
+    assert site["discharges"] == {"total": 4, "by_outcome": {
+        "completed": 1, "against_advice": 1, "administrative": 0, "transferred": 0, "other": 0, "death": 1,
+        "incarcerated": 1}}
 
 
 def test_a_discharged_enrollment_is_no_longer_active(intake):

@@ -46,7 +46,7 @@ def test_a_patient_may_be_active_in_two_programs_at_once(intake):
 
 @pytest.mark.parametrize("body, field", [
     ({"program": "mh-adult", "start_date": "2026-09-07"}, "patient_id"),
-    ({"patient_id": "PATIENT", "program": "php-adult", "start_date": "2026-09-07"}, "program"),
+    ({"patient_id": "PATIENT", "program": "residential", "start_date": "2026-09-07"}, "program"),
     ({"patient_id": "PATIENT", "program": "mh-adult"}, "start_date"),
     ({"patient_id": "PATIENT", "program": "mh-adult", "start_date": "2026-02-30"}, "start_date"),
     ({"patient_id": "PATIENT", "program": "mh-adult", "start_date": "2026-09-07", "planned_weeks": 3}, "planned_weeks"),

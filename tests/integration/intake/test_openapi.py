@@ -2,6 +2,11 @@
 import pytest
 
 EXPECTED_OPERATIONS = {
+    "/v1/patients/{patient_id}/consents": {"get", "post"},
+    "/v1/consents/{consent_id}": {"get"},
+    "/v1/consents/{consent_id}/revoke": {"post"},
+    "/v1/patients/{patient_id}/safety-plans": {"get", "post"},
+    "/v1/safety-plans/{safety_plan_id}": {"get"},
     "/v1/referrals": {"get", "post"},
     "/v1/referrals/{referral_id}": {"get"},
     "/v1/referrals/{referral_id}/transitions": {"post"},
@@ -13,10 +18,14 @@ EXPECTED_OPERATIONS = {
     "/v1/enrollments/{enrollment_id}": {"get"},
     "/v1/enrollments/{enrollment_id}/discharge": {"post"},
     "/v1/enrollments/{enrollment_id}/planned-length": {"post"},
+    "/v1/enrollments/{enrollment_id}/level-of-care": {"post"},
+    "/v1/enrollments/{enrollment_id}/diagnoses": {"put"},
+    "/v1/programs": {"get"},
     "/v1/census": {"get"},
 }
 REQUEST_SCHEMAS_WITH_EXAMPLES = ["ReferralCreate", "ReferralTransition", "PatientCreate", "AssessmentCreate",
-                                 "EnrollmentCreate", "Discharge", "LengthChange"]
+                                 "EnrollmentCreate", "Discharge", "LengthChange", "LevelOfCareChange",
+                                 "DiagnosesUpdate"]
 
 
 @pytest.fixture
@@ -58,4 +67,10 @@ def test_request_bodies_carry_examples(spec, schema):
 
 
 def test_the_assessment_instrument_is_documented_as_an_enum(spec):
-    assert spec["components"]["schemas"]["AssessmentCreate"]["properties"]["instrument"]["enum"] == ["PHQ-9", "GAD-7"]
+    assert spec["components"]["schemas"]["AssessmentCreate"]["properties"]["instrument"]["enum"] == [
+        "PHQ-9", "GAD-7", "C-SSRS", "PCL-5", "AUDIT"]
+
+
+def test_the_discharge_outcome_documents_its_teds_d_reason_for_discharge(spec):
+    outcome = spec["components"]["schemas"]["Discharge"]["properties"]["outcome"]
+    assert "death" in outcome["enum"] and "`incarcerated` → 5 Incarcerated" in outcome["description"]

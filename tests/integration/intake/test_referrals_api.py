@@ -329,8 +329,16 @@ def test_admitting_applies_the_rules_of_any_admission(intake, intake_context):
     referral = refer(intake)
     move_to(intake, referral["id"], *ACCEPTED)
     answer = move(intake, referral["id"], "admitted", enrollment={**ADMISSION, "planned_weeks": 30})
-    # The bound every program shares is the request schema's, named where it was sent.
+    # The program's bounds (mh-adult: 4 to 26 weeks), named where they were sent.
     assert (answer.status_code, list(answer.json["errors"])) == (422, ["enrollment.planned_weeks"])
+    assert intake.get(f"/v1/referrals/{referral['id']}", headers=CLINICIAN).json["status"] == "accepted"
+
+
+def test_admitting_to_a_program_not_in_the_sites_catalog_is_422_on_enrollment_program(intake):
+    referral = refer(intake)
+    move_to(intake, referral["id"], *ACCEPTED)
+    answer = move(intake, referral["id"], "admitted", enrollment={**ADMISSION, "program": "residential"})
+    assert (answer.status_code, list(answer.json["errors"])) == (422, ["enrollment.program"])
     assert intake.get(f"/v1/referrals/{referral['id']}", headers=CLINICIAN).json["status"] == "accepted"
 
 

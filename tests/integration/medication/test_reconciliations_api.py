@@ -1,5 +1,8 @@
 """The discharge reconciliation over HTTP, after the worker's handler has seen the completion."""
+from flask import request
+
 from tests.conftest import CLINICIAN, OTHER_SITE
+from tests.integration.aftercare.network import serving, stand_in
 from tests.integration.medication.conftest import SITE, deliver, discharge_event, known_patient, prescribe
 
 
@@ -47,8 +50,9 @@ def test_the_printable_list_is_plain_text_for_the_next_prescriber(medication, me
     assert answer.status_code == 200
     assert answer.mimetype == "text/plain"
     text = answer.get_data(as_text=True)
-    assert "* Sertraline 100 mg, oral, once daily" in text
-    assert "Quetiapine" not in text
+    active, stopped = text.split("Stopped during the program")
+    assert "* Sertraline 100 mg, oral, once daily" in active and "Quetiapine" not in active
+    assert "Quetiapine" in stopped
 
 
 def test_another_sites_reconciliation_answers_404_and_is_not_listed(medication, medication_context):
@@ -57,3 +61,33 @@ def test_another_sites_reconciliation_answers_404_and_is_not_listed(medication, 
     assert medication.get(f"/v1/reconciliations?enrollment_id={enrollment_id}", headers=OTHER_SITE).json == []
     assert medication.get(f"/v1/reconciliations/{listed['id']}", headers=OTHER_SITE).status_code == 404
     assert medication.get(f"/v1/reconciliations/{listed['id']}/print", headers=OTHER_SITE).status_code == 404
+
+
+def printing_app(medication_context, url):
+    from services.medication.app import create_app
+
+    return create_app(config={"TESTING": True, "GATEWAY_URL": url}, context=medication_context).test_client()
+
+
+def test_the_printed_list_names_the_patient_as_intake_answers_the_caller(medication, medication_context):
+    enrollment_id, kept = completed_with_orders(medication, medication_context)
+    [listed] = medication.get(f"/v1/reconciliations?enrollment_id={enrollment_id}", headers=CLINICIAN).json
+    seen = []
+    intake = stand_in("intake", {f"/v1/patients/{kept['patient_id']}": lambda: seen.append(
+        request.headers.get("Authorization")) or {"id": kept["patient_id"], "mrn": "MRN-1001", "given_name": "Alex",
+                                                  "family_name": "Rivera", "birth_date": "1990-04-12"}})
+    with serving({"/intake": intake}) as url:
+        text = printing_app(medication_context, url).get(f"/v1/reconciliations/{listed['id']}/print",
+                                                         headers=CLINICIAN).get_data(as_text=True)
+    assert "Site: Minneapolis IOP\nPatient: Rivera, Alex; born 1990-04-12; MRN MRN-1001\n" in text
+    assert seen == [CLINICIAN["Authorization"]]
+
+
+def test_the_printed_list_says_so_when_intake_cannot_be_read(medication, medication_context):
+    enrollment_id, kept = completed_with_orders(medication, medication_context)
+    [listed] = medication.get(f"/v1/reconciliations?enrollment_id={enrollment_id}", headers=CLINICIAN).json
+    with serving({}) as url:
+        answer = printing_app(medication_context, url).get(f"/v1/reconciliations/{listed['id']}/print",
+                                                           headers=CLINICIAN)
+    assert answer.status_code == 200
+    assert f"Patient: {kept['patient_id']} (name not available: intake answered 404)" in answer.get_data(as_text=True)

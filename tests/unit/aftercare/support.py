@@ -79,3 +79,94 @@ def events(store, collection: str, event_type: str | None = None) -> list[dict]:
 
 def all_events(store, event_type: str) -> list[dict]:
     return [envelope for collection in ("plans", "tasks", "referrals") for envelope in events(store, collection, event_type)]
+
+
+# -- second round: consents, treatment, intensity, and the other services' APIs as the packet reads them
+
+SUD_STEP_DOWN = {"level_of_care": "outpatient_therapy", "provider_id": "npi:1234567893"}
+
+
+def sud_completion(enrollment_id: str = "enr-1", step_down: dict | None = SUD_STEP_DOWN, outcome: str = "completed",
+                   discharge_date: date = DISCHARGE_DAY) -> Event:
+    """A completion of the adult substance-use IOP (a Part 2 program in the demo catalog)."""
+    event_type = "intake.enrollment.completed" if outcome == "completed" else "intake.enrollment.discharged"
+    return arrival(event_type, {
+        "enrollment_id": enrollment_id, "patient_id": "pat-1", "program": "sud-adult", "start_date": date(2026, 8, 3),
+        "discharge_date": discharge_date, "outcome": outcome, "step_down": step_down})
+
+
+def consent(event_type: str = "intake.consent.granted", consent_id: str = "con-1", recipient_id: str | None = None,
+            purpose: str = "treatment", expires_on: date | None = None, revoked_on: date | None = None,
+            occurred_at: datetime | None = None, scope: tuple = ("referral_packet",),
+            expiry_event: str | None = None) -> Event:
+    """A consent as intake reports it: to one provider, or (no recipient_id) to the TPO class."""
+    payload = {"consent_id": consent_id, "patient_id": "pat-1", "scope": list(scope), "recipient_id": recipient_id,
+               "recipient_class": None if recipient_id else "tpo", "purpose": purpose, "expires_on": expires_on,
+               "expiry_event": expiry_event}
+    if event_type == "intake.consent.revoked":
+        payload["revoked_on"] = revoked_on or date(2026, 11, 20)
+    return arrival(event_type, payload, occurred_at=occurred_at)
+
+
+def review_due(kind: str = "initial_plan", due_date: date = date(2026, 11, 20), plan_id: str | None = None,
+               trigger: str | None = None) -> Event:
+    return arrival("treatment.plan.review_due", {"enrollment_id": "enr-1", "patient_id": "pat-1", "plan_id": plan_id,
+                                                 "due_date": due_date, "kind": kind, "trigger": trigger})
+
+
+def plan_activated(plan_id: str = "tp-1") -> Event:
+    return arrival("treatment.plan.activated", {"plan_id": plan_id, "enrollment_id": "enr-1", "patient_id": "pat-1",
+                                                "version": 1, "next_review_date": date(2026, 12, 20)})
+
+
+def plan_reviewed(review_id: str = "rev-1", reviewed_on: date = date(2026, 11, 21),
+                  next_review_date: date = date(2026, 12, 21)) -> Event:
+    return arrival("treatment.plan.reviewed", {"plan_id": "tp-1", "review_id": review_id, "enrollment_id": "enr-1",
+                                               "patient_id": "pat-1", "reviewed_on": reviewed_on,
+                                               "next_review_date": next_review_date})
+
+
+def note_overdue(note_id: str = "note-1", author_role: str = "group_facilitator") -> Event:
+    return arrival("treatment.note.overdue", {"note_id": note_id, "enrollment_id": "enr-1", "patient_id": "pat-1",
+                                              "session_id": "ses-1", "author_role": author_role,
+                                              "due_at": datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)})
+
+
+def note_signed(note_id: str = "note-1") -> Event:
+    return arrival("treatment.note.signed", {"note_id": note_id, "enrollment_id": "enr-1", "patient_id": "pat-1",
+                                             "session_id": "ses-1", "kind": "group", "late_entry": True})
+
+
+def intensity_below(week_start: date = date(2026, 11, 16)) -> Event:
+    return arrival("scheduling.intensity.below_minimum", {
+        "enrollment_id": "enr-1", "patient_id": "pat-1", "program": "mh-adult", "week_start": week_start,
+        "attended_minutes": 300, "minimum_minutes": 540})
+
+
+def summary_drafted(summary_id: str = "sum-1", unmet: tuple = ("obj-2", "obj-3"),
+                    occurred_at: datetime | None = None) -> Event:
+    return arrival("treatment.discharge_summary.drafted", {
+        "summary_id": summary_id, "enrollment_id": "enr-1", "patient_id": "pat-1", "plan_id": "tp-1",
+        "objectives_met": 1, "objectives_not_met": len(unmet), "unmet_objective_ids": list(unmet)},
+        occurred_at=occurred_at)
+
+
+class StubGateway:
+    """The other services' APIs as the packet reads them, answered from a table: ``{path: answer}``
+    (a path not in the table could not be reached). Records what was asked."""
+
+    def __init__(self, answers: dict | None = None):
+        self.answers = answers or {}
+        self.asked: list[tuple[str, dict]] = []
+
+    def read(self, path: str, **params):
+        from services.aftercare.domain.packet import Read
+
+        self.asked.append((path, params))
+        if path not in self.answers:
+            return Read(failure=f"{path.strip('/').split('/')[0]} could not be reached (ConnectionError)")
+        answer = self.answers[path]
+        return answer if isinstance(answer, Read) else Read(answer)
+
+    def read_all(self, reads: dict) -> dict:
+        return {name: read() for name, read in reads.items()}

@@ -1,11 +1,21 @@
-"""Follow-up after discharge: the 7- and 30-day windows, overdue follow-ups and per-site rates."""
-from datetime import date, timedelta
+"""Follow-up after discharge (iop_follow_up): the 7- and 30-day windows, overdue follow-ups, where
+visits come from, exclusions and per-site rates."""
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from services.aftercare.domain.follow_up import follow_up_rates, follow_up_status, overdue
+from services.aftercare.domain.follow_up import (
+    follow_up_rates,
+    follow_up_status,
+    measure_exclusion,
+    overdue,
+    recorded_visit,
+    visit_log,
+)
+from shared.errors import Invalid
 
 DISCHARGE = date(2025, 5, 23)
+NOW = datetime(2025, 6, 2, 17, 0, tzinfo=timezone.utc)
 
 
 def day(n):
@@ -119,12 +129,17 @@ def test_rates_over_no_plans_are_all_zero_counts_and_no_rates():
     assert follow_up_rates([]) == {
         "completions": 0,
         "discharges": 0,
+        "excluded": {"death": 0, "transfer_to_higher_level": 0},
         "eligible_7": 0,
         "met_7": 0,
         "rate_7": None,
+        "open_7": 0,
         "eligible_30": 0,
         "met_30": 0,
         "rate_30": None,
+        "open_30": 0,
+        "windows": [{"days": 7, "numerator": 0, "denominator": 0, "open": 0, "rate": None},
+                    {"days": 30, "numerator": 0, "denominator": 0, "open": 0, "rate": None}],
     }
 
 
@@ -132,3 +147,36 @@ def test_rates_accept_the_status_that_follow_up_status_computes():
     statuses = [follow_up_status(DISCHARGE, visits, today=day(10)) for visits in ([day(3)], [day(0)], [])]
     rates = follow_up_rates([{"outcome": "completed", "follow_up": status} for status in statuses])
     assert (rates["eligible_7"], rates["met_7"], rates["rate_7"]) == (3, 1, pytest.approx(1 / 3))
+
+
+# --- iop_follow_up: exclusions and where visits come from ---------------------------------------------
+
+
+@pytest.mark.parametrize("outcome, level, exclusion", [
+    ("death", None, "death"), ("transferred", "php", "transfer_to_higher_level"),
+    ("transferred", "residential", "transfer_to_higher_level"), ("transferred", "outpatient_therapy", None),
+    ("completed", "php", None), ("incarcerated", None, None)])
+def test_only_deaths_and_transfers_to_a_higher_level_of_care_are_excluded(outcome, level, exclusion):
+    assert measure_exclusion(outcome, level) == exclusion
+
+
+def test_an_excluded_discharge_counts_as_an_exclusion_and_in_no_window():
+    rates = follow_up_rates([{**plan("death", None, None), "exclusion": "death"}, plan("completed", True, True)])
+    assert (rates["excluded"]["death"], rates["eligible_7"], rates["met_7"], rates["open_7"]) == (1, 1, 1, 0)
+
+
+def test_an_open_window_is_counted_as_open():
+    assert follow_up_rates([plan("completed", None, None)])["windows"][0]["open"] == 1
+
+
+def test_visits_come_from_appointments_completed_referrals_and_staff_in_the_order_they_happened():
+    facts = {"visits": {"appt-1": day(9)}, "referral_visits": {"ref-1": day(3)},
+             "recorded_visits": {"v-1": {"visited_on": day(5), "kind": "telephone", "provider_id": "prov-1"}}}
+    assert [(visit["source"], visit["on"]) for visit in visit_log(facts)] == [
+        ("referral", day(3)), ("staff", day(5)), ("appointment", day(9))]
+
+
+def test_a_recorded_visit_must_be_of_a_known_kind():
+    with pytest.raises(Invalid) as refused:
+        recorded_visit({"discharge_date": DISCHARGE}, day(2), "carrier_pigeon", None, day(10), "staff", NOW)
+    assert list(refused.value.errors) == ["kind"]

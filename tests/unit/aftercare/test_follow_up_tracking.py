@@ -16,7 +16,7 @@ CHICAGO = ZoneInfo("America/Chicago")
 
 def plan(**follow_up):
     return {"_id": "plan-1", "enrollment_id": "enr-1", "patient_id": "pat-1", "discharge_date": date(2026, 10, 26),
-            "follow_up": {**NO_FOLLOW_UP_YET, **follow_up}}
+            "outcome": "completed", "follow_up": {**NO_FOLLOW_UP_YET, **follow_up}}
 
 
 def test_the_first_visit_after_the_discharge_day_meets_the_follow_up():

@@ -23,7 +23,7 @@ LATER = NOW + timedelta(hours=3)
 WEEKDAYS_ONLY = BusinessCalendar()
 
 
-PLAN = {"_id": "plan-1", "site_id": "mpls", "enrollment_id": "enr-1", "patient_id": "pat-1"}
+PLAN = {"_id": "plan-1", "site_id": "mpls", "enrollment_id": "enr-1", "patient_id": "pat-1", "program": "sud-adult"}
 
 
 def referral_in(status, **fields):
@@ -66,7 +66,7 @@ def test_a_referral_can_go_to_every_level_of_care(level):
 
 
 def test_a_new_referral_starts_created_with_no_history():
-    referral, _ = new_referral(PLAN, "psychiatry", "ref-1", NOW, provider="prov-3")
+    referral, _ = new_referral(PLAN, "psychiatry", "ref-1", NOW, provider="Prairie Clinic", provider_id="prov-3")
     assert referral == {
         "_id": "ref-1",
         "site_id": "mpls",
@@ -74,7 +74,9 @@ def test_a_new_referral_starts_created_with_no_history():
         "enrollment_id": "enr-1",
         "patient_id": "pat-1",
         "level_of_care": "psychiatry",
-        "provider": "prov-3",
+        "provider": "Prairie Clinic",
+        "provider_id": "prov-3",
+        "program": "sud-adult",
         "status": "created",
         "created_at": NOW,
         "history": [],

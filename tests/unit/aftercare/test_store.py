@@ -3,18 +3,38 @@ the database returns them in: each collection's codec declares every such path."
 from datetime import date
 
 from services.aftercare.store import AftercareStore
-from services.aftercare.use_cases import follow_up, referrals, sweeps, tasks
+from services.aftercare.use_cases import (
+    clinical_tasks,
+    consents,
+    follow_up,
+    packets,
+    providers,
+    referrals,
+    sweeps,
+    tasks,
+)
+from services.aftercare.use_cases.plans import create_plan_on_discharge
 from shared.store import BOOKKEEPING
 from tests.in_memory import as_the_stand_in_returns, strings_like_days, typed
 from tests.unit.aftercare.support import (
+    StubGateway,
     arrival,
     attendance,
     booking,
     cancellation,
     cause_of,
+    consent,
     discharge,
+    intensity_below,
+    note_overdue,
+    note_signed,
+    plan_activated,
+    plan_reviewed,
     plan_task,
     reconciliation,
+    review_due,
+    sud_completion,
+    summary_drafted,
 )
 
 
@@ -42,6 +62,31 @@ def every_kind_of_document(context, store, site, staff):
     added = referrals.add_referral(store, staff, plan["_id"], "psychiatry", None)
     referrals.move_referral(store, staff, site, added["_id"], "sent")
     sweeps.sweep_referrals(store, context.sites, "aftercare", today=date(2027, 3, 1))
+    second_round_documents(store, site, staff)
+
+
+def second_round_documents(store, site, staff):
+    """The directory, consents, disclosures, visits recorded by staff and the episode-of-care tasks."""
+    providers.register_provider(store, staff, {"name": "Prairie Clinic", "npi": "9876543213",
+                                               "levels_of_care": ["psychiatry"], "accepts_electronic_referrals": True})
+    for event, record in ((consent(), consents.record_consent_granted),
+                          (consent("intake.consent.revoked", consent_id="con-0"), consents.record_consent_revoked),
+                          (review_due("review", plan_id="tp-1", trigger="scheduled"), clinical_tasks.open_treatment_plan_task),
+                          (plan_reviewed(), clinical_tasks.record_plan_reviewed),
+                          (plan_activated(), clinical_tasks.record_plan_activated),
+                          (note_signed(), clinical_tasks.record_note_signed),
+                          (note_overdue(), clinical_tasks.open_session_note_task),
+                          (intensity_below(), clinical_tasks.open_intensity_review),
+                          (summary_drafted(), follow_up.record_discharge_summary)):
+        record(store, cause_of(event), site, event)
+    plan = store.plans.find_one({"enrollment_id": "enr-1"})
+    follow_up.record_staff_visit(store, staff, site, plan["_id"], date(2026, 10, 28), "telehealth")
+    ended = sud_completion(enrollment_id="enr-2")
+    sud_plan = create_plan_on_discharge(store, cause_of(ended), site, ended)
+    [referral] = store.referrals.find({"plan_id": sud_plan["_id"]})
+    for status in ("sent", "accepted", "scheduled", "completed"):
+        referrals.move_referral(store, staff, site, referral["_id"], status)
+    packets.referral_packet(store, staff, site, referral["_id"], StubGateway())
 
 
 def without_bookkeeping(document):

@@ -118,9 +118,31 @@ def test_editing_a_task_content_leaves_the_template_untouched():
 # --- other outcomes: the re-engagement plan ----------------------------------------------
 
 
-@pytest.mark.parametrize("outcome", ["against_advice", "administrative", "transferred", "other"])
+@pytest.mark.parametrize("outcome", ["against_advice", "administrative", "other", "incarcerated"])
 def test_any_other_outcome_starts_the_re_engagement_plan(outcome):
     assert [task["kind"] for task in plan_for(outcome)] == ["outreach", "medication_handoff"]
+
+
+# --- a transfer continues care; a death closes the record ----------------------------------
+
+
+def test_a_transfer_is_continuation_of_care_the_referral_and_the_medication_handoff_without_outreach():
+    assert [task["kind"] for task in plan_for("transferred")] == ["step_down_referral", "medication_handoff"]
+
+
+def test_a_death_gets_the_closing_plan_one_closing_task_and_nothing_else():
+    assert [task["kind"] for task in plan_for("death")] == ["closing"]
+
+
+def test_no_site_template_reaches_a_death_not_even_one_for_any_outcome():
+    overrides = {"*": {"*": one_task("site_wide")}, "adult_iop": {"*": one_task("program_wide")}}
+    assert choose_template(DEFAULT_TEMPLATES, overrides, "adult_iop", "death")["name"] == "closing"
+
+
+def test_a_site_may_not_write_a_template_for_death():
+    with pytest.raises(Invalid) as refused:
+        validate_site_overrides({"adult_iop": {"death": one_task("condolences")}})
+    assert list(refused.value.errors) == ["adult_iop.death"]
 
 
 def test_re_engagement_outreach_after_a_friday_discharge_is_due_on_monday():
@@ -155,7 +177,7 @@ def test_a_site_override_for_another_program_leaves_the_default_in_place():
 
 def test_a_site_override_for_another_outcome_leaves_the_default_in_place():
     overrides = {"adult_iop": {"completed": one_task("custom")}}
-    assert choose_template(DEFAULT_TEMPLATES, overrides, "adult_iop", "transferred")["name"] == "re_engagement"
+    assert choose_template(DEFAULT_TEMPLATES, overrides, "adult_iop", "against_advice")["name"] == "re_engagement"
 
 
 def test_a_site_override_for_any_outcome_of_a_program_covers_every_outcome():

@@ -2,6 +2,7 @@
 from datetime import date, datetime, timezone
 
 from services.intake.use_cases import enrollments, patients
+from tests.in_memory import SITES
 
 # Noon at the demo sites (America/Chicago) on the day the tests were written: the pinned clock.
 NOW = datetime(2026, 11, 26, 18, 0, tzinfo=timezone.utc)
@@ -23,5 +24,5 @@ def register(store, cause, **fields) -> dict:
 
 
 def admit(store, cause, patient_id: str, **fields) -> dict:
-    return enrollments.admit(store, cause, {"patient_id": patient_id, "program": "mh-adult", "start_date": START,
-                                            **fields})
+    return enrollments.admit(store, cause, SITES.get(cause.site_id),
+                             {"patient_id": patient_id, "program": "mh-adult", "start_date": START, **fields})

@@ -1,4 +1,5 @@
 """Recording assessments and summarising progress, on the in-memory store."""
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -73,7 +74,8 @@ def test_assessing_another_sites_patient_is_not_found(store, cause, other_site_c
 
 def test_the_summary_measures_progress_from_the_first_assessment_of_the_current_enrollment(store, cause, site):
     patient_id = register(store, cause)["_id"]
-    record(store, cause, patient_id, [3] * 8 + [0], administered_at=datetime(2026, 10, 20, 15, tzinfo=timezone.utc))
+    # 2026-09-20 lies outside the 30 days before admission: an earlier episode's.
+    record(store, cause, patient_id, [3] * 8 + [0], administered_at=datetime(2026, 9, 20, 15, tzinfo=timezone.utc))
     enrollment = admit(store, cause, patient_id)
     record(store, cause, patient_id, [2] * 9, administered_at=datetime(2026, 11, 3, 15, tzinfo=timezone.utc))
     record(store, cause, patient_id, [1] * 8 + [0], administered_at=datetime(2026, 11, 20, 15, tzinfo=timezone.utc))
@@ -81,6 +83,49 @@ def test_the_summary_measures_progress_from_the_first_assessment_of_the_current_
     assert (summary["enrollment_id"], summary["enrollment_start_date"]) == (enrollment["_id"], START)
     [phq9] = summary["instruments"]
     assert (phq9["baseline"], phq9["latest"], phq9["response"], phq9["count"]) == (18, 8, True, 3)
+    assert (phq9["baseline_source"], summary["baseline_window_days"]) == ("enrollment", 30)
+
+
+def test_an_evaluation_within_the_sites_window_before_admission_is_the_episodes_baseline(store, cause, site):
+    patient_id = register(store, cause)["_id"]
+    record(store, cause, patient_id, [2] * 9, administered_at=datetime(2026, 10, 20, 15, tzinfo=timezone.utc))
+    admit(store, cause, patient_id)
+    record(store, cause, patient_id, [1] * 8 + [0], administered_at=datetime(2026, 11, 20, 15, tzinfo=timezone.utc))
+    [phq9] = assessments.summarize(store, site, patient_id)["instruments"]
+    assert (phq9["baseline"], phq9["baseline_source"], phq9["response"]) == (18, "pre_admission_evaluation", True)
+
+
+def test_a_site_with_a_shorter_window_measures_from_the_enrollments_first_assessment(store, cause, site):
+    patient_id = register(store, cause)["_id"]
+    record(store, cause, patient_id, [2] * 9, administered_at=datetime(2026, 10, 20, 15, tzinfo=timezone.utc))
+    admit(store, cause, patient_id)
+    record(store, cause, patient_id, [1] * 8 + [0], administered_at=datetime(2026, 11, 20, 15, tzinfo=timezone.utc))
+    narrow = replace(site, options={**site.options, "intake": {"baseline_window_days": 7}})
+    [phq9] = assessments.summarize(store, narrow, patient_id)["instruments"]
+    assert (phq9["baseline"], phq9["baseline_source"]) == (8, "enrollment")
+
+
+def test_a_summary_from_a_baseline_phq9_below_10_reports_no_response_and_says_why(store, cause, site):
+    patient_id = register(store, cause)["_id"]
+    admit(store, cause, patient_id)
+    record(store, cause, patient_id, [1] * 8 + [0], administered_at=datetime(2026, 11, 3, 15, tzinfo=timezone.utc))
+    record(store, cause, patient_id, [0] * 9, administered_at=datetime(2026, 11, 20, 15, tzinfo=timezone.utc))
+    [phq9] = assessments.summarize(store, site, patient_id)["instruments"]
+    assert (phq9["response"], phq9["remission"], phq9["not_applicable_reason"]) == (
+        None, None, "baseline PHQ-9 below 10")
+
+
+def test_a_cssrs_screen_is_stored_with_its_risk_level_and_a_positive_one_emits_it(store, cause):
+    patient_id = register(store, cause)["_id"]
+    assessment = record(store, cause, patient_id, [1, 1, 1, 0, 0, 0], instrument="C-SSRS")
+    assert (assessment["severity"], assessment["risk_level"], assessment["risk_flags"]) == (
+        "moderate", "moderate", ["suicide_risk"])
+    [flagged] = events(store, ASSESSMENTS, "intake.risk.flagged")
+    assert flagged["payload"]["risk_level"] == "moderate"
+
+
+def test_other_instruments_are_stored_without_a_risk_level(store, cause):
+    assert record(store, cause, register(store, cause)["_id"])["risk_level"] is None
 
 
 def test_the_summary_of_another_sites_patient_is_not_found(store, cause, context):

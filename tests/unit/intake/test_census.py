@@ -7,6 +7,7 @@ from services.intake.domain.census import census, census_range
 from shared.errors import Invalid
 
 TODAY = date(2026, 11, 26)
+PROGRAMS = ("mh-adult", "sud-adult", "adolescent")  # a site's catalog codes
 
 
 def test_the_default_range_is_the_30_days_ending_today():
@@ -42,17 +43,18 @@ def test_a_range_of_a_leap_year_is_allowed_and_one_day_more_is_not():
     assert list(caught.value.errors) == ["from"]
 
 
-def test_active_enrollments_and_admissions_are_counted_by_program_with_zeros():
-    counts = census(["mh-adult", "mh-adult", "sud-adult"], ["adolescent"], [])
+def test_active_enrollments_and_admissions_are_counted_by_the_sites_programs_with_zeros():
+    counts = census(PROGRAMS, ["mh-adult", "mh-adult", "sud-adult"], ["adolescent"], [])
     assert counts["active"] == {"total": 3, "by_program": {"mh-adult": 2, "sud-adult": 1, "adolescent": 0}}
     assert counts["admissions"] == {"total": 1, "by_program": {"mh-adult": 0, "sud-adult": 0, "adolescent": 1}}
 
 
-def test_discharges_are_counted_by_outcome_with_zeros():
-    counts = census([], [], ["completed", "completed", "transferred"])
-    assert counts["discharges"] == {"total": 3, "by_outcome": {
-        "completed": 2, "against_advice": 0, "administrative": 0, "transferred": 1, "other": 0}}
+def test_discharges_are_counted_by_every_outcome_death_and_incarcerated_included_with_zeros():
+    counts = census(PROGRAMS, [], [], ["completed", "completed", "transferred", "death", "incarcerated"])
+    assert counts["discharges"] == {"total": 5, "by_outcome": {
+        "completed": 2, "against_advice": 0, "administrative": 0, "transferred": 1, "other": 0, "death": 1,
+        "incarcerated": 1}}
 
 
-def test_a_program_no_longer_offered_is_still_counted():
-    assert census(["php-adult"], [], [])["active"]["by_program"]["php-adult"] == 1
+def test_a_program_no_longer_in_the_catalog_is_still_counted():
+    assert census(PROGRAMS, ["residential"], [], [])["active"]["by_program"]["residential"] == 1

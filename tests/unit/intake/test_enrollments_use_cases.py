@@ -62,11 +62,11 @@ def test_admitting_another_sites_patient_is_invalid_on_patient_id(store, cause, 
     assert list(caught.value.errors) == ["patient_id"]
 
 
-def test_an_admission_under_an_id_already_made_returns_that_enrollment_and_emits_once(store, cause):
+def test_an_admission_under_an_id_already_made_returns_that_enrollment_and_emits_once(store, cause, site):
     patient_id = register(store, cause)["_id"]
     admission = {"program": "mh-adult", "start_date": START}
-    first = enrollments.admit_patient(store, cause, patient_id, admission, enrollment_id="stable-id")
-    again = enrollments.admit_patient(store, cause, patient_id, admission, enrollment_id="stable-id")
+    first = enrollments.admit_patient(store, cause, site, patient_id, admission, enrollment_id="stable-id")
+    again = enrollments.admit_patient(store, cause, site, patient_id, admission, enrollment_id="stable-id")
     assert (first["_id"], again["_id"]) == ("stable-id", "stable-id")
     assert len(events(store, ENROLLMENTS, "intake.enrollment.admitted")) == 1
 

@@ -6,6 +6,7 @@ import pytest
 from services.intake.store import ENROLLMENTS, PATIENTS, REFERRALS, referral_enrollment_id
 from services.intake.use_cases import enrollments, referrals
 from shared.errors import Conflict, IllegalTransition, Invalid, NotFound
+from tests.in_memory import SITES
 from tests.unit.intake.support import NOW, START, admit, events, register
 
 PERSON = {"given_name": "Sam", "family_name": "Olsen", "birth_date": date(1985, 6, 30)}
@@ -21,7 +22,7 @@ def refer(store, cause, **fields) -> dict:
 
 
 def move(store, cause, referral_id, to, **fields) -> dict:
-    return referrals.move(store, cause, referral_id, {"to": to, **fields})
+    return referrals.move(store, cause, SITES.get(cause.site_id), referral_id, {"to": to, **fields})
 
 
 def accepted(store, cause, **fields) -> dict:
@@ -128,10 +129,10 @@ def test_admitting_enrolls_the_patient_under_an_id_derived_from_the_referral(sto
     assert events(store, REFERRALS)[-1]["payload"]["enrollment_id"] == admitted["enrollment_id"]
 
 
-def test_an_admission_interrupted_before_the_referral_moved_completes_with_the_same_enrollment(store, cause):
+def test_an_admission_interrupted_before_the_referral_moved_completes_with_the_same_enrollment(store, cause, site):
     referral = accepted(store, cause)
     # The crash window: the enrollment was written, the referral's move was not.
-    first = enrollments.admit_patient(store, cause, referral["patient_id"], ADMISSION,
+    first = enrollments.admit_patient(store, cause, site, referral["patient_id"], ADMISSION,
                                       enrollment_id=referral_enrollment_id(referral["_id"]),
                                       referral_id=referral["_id"])
     admitted = move(store, cause, referral["_id"], "admitted", enrollment=ADMISSION)

@@ -4,6 +4,7 @@ as 1 or 0) and as dates are stored (``YYYY-MM-DD`` strings)."""
 from datetime import date
 
 from services.intake.api.schemas import Patient
+from services.intake.domain.measurement import raise_overdue
 from services.intake.store import ASSESSMENTS, ENROLLMENTS, PATIENTS, REFERRALS
 from services.intake.use_cases import assessments, enrollments, patients, referrals
 from tests.in_memory import as_the_stand_in_returns, strings_like_days, typed
@@ -14,8 +15,13 @@ def every_kind_of_document(store, cause, site):
     """Each document shape intake writes, made by its use cases."""
     patient = register(store, cause)
     patients.update(store, cause, patient["_id"], {"birth_date": date(1990, 4, 13)})
-    enrollment = admit(store, cause, patient["_id"])
+    enrollment = admit(store, cause, patient["_id"], program="php-adult")
+    enrollments.change_level_of_care(store, cause, site, enrollment["_id"], {
+        "program": "mh-adult", "effective_date": date(2026, 11, 9), "reason": "Stable."})
     enrollments.change_planned_length(store, cause, site, enrollment["_id"], {"planned_weeks": 10, "reason": "x"})
+    enrollments.put_diagnoses(store, cause, enrollment["_id"], {"diagnoses": [{"code": "F33.1", "rank": 1}]})
+    store.enrollments.modify({"_id": enrollment["_id"]}, lambda current: raise_overdue(
+        current, 1, None, date(2026, 11, 20)), cause)
     enrollments.discharge(store, cause, site, enrollment["_id"], {
         "outcome": "completed", "discharge_date": date(2026, 11, 25),
         "step_down": {"level_of_care": "psychiatry", "provider": "npi:1234567893"}})
@@ -24,9 +30,9 @@ def every_kind_of_document(store, cause, site):
     referral = referrals.receive(store, cause, {
         "source": "self", "reason": "Low mood.", "urgency": "routine", "contact_consent": True,
         "patient": {"given_name": "Sam", "family_name": "Olsen", "birth_date": date(1985, 6, 30)}})
-    referrals.move(store, cause, referral["_id"], {"to": "screening"})
-    referrals.move(store, cause, referral["_id"], {"to": "accepted", "mrn": "MRN-7"})
-    referrals.move(store, cause, referral["_id"], {"to": "admitted",
+    referrals.move(store, cause, site, referral["_id"], {"to": "screening"})
+    referrals.move(store, cause, site, referral["_id"], {"to": "accepted", "mrn": "MRN-7"})
+    referrals.move(store, cause, site, referral["_id"], {"to": "admitted",
                                                    "enrollment": {"program": "sud-adult", "start_date": START}})
 
 

@@ -8,7 +8,7 @@ from services.medication.domain.orders import new_order
 from services.medication.store import RECONCILIATIONS, reconciliation_id_for
 from services.medication.use_cases.orders import adjust_order, create_order, discontinue_order
 from services.medication.use_cases.reconciliations import printable_list, reconcile_at_discharge
-from services.medication.use_cases.roster import record_patient
+from services.medication.use_cases.roster import record_enrollment, record_patient
 from shared.errors import NotFound
 from tests.unit.medication.conftest import NOW, OTHER_SITE, SITE, TODAY, event_cause, outbox, request_cause
 
@@ -113,20 +113,69 @@ def test_another_sites_orders_stay_out_of_the_list(store, site):
     assert the_reconciliation(store)["medications"] == []
 
 
-def test_the_printable_list_marks_a_recent_change_and_names_no_patient(store, site):
+def test_the_printable_list_marks_a_recent_change(store, site):
     kept = prescribe(store, "Sertraline")
     adjust_order(store, request_cause(), kept["_id"], "100 mg", "partial response")
     reconcile_at_discharge(store, event_cause(), site, discharge())
 
-    text = printable_list(store, SITE, reconciliation_id_for(SITE, "e-1"))
+    text = printable_list(store, site, reconciliation_id_for(SITE, "e-1"))
 
     assert f"* Sertraline 100 mg, oral, once daily\n    order {kept['_id']};" in text
     assert f"dose changed {TODAY.isoformat()} from 50 mg to 100 mg" in text
-    assert "p-1" not in text
 
 
-def test_another_sites_reconciliation_is_not_printed(store, site):
+def a_print(store, site, read_patient=None, program="sud-adult", start=date(2026, 9, 1)) -> str:
+    record_enrollment(store, event_cause(), {"enrollment_id": "e-1", "patient_id": "p-1", "program": program,
+                                             "start_date": start, "planned_end_date": TODAY},
+                      admitted_at=NOW)
+    reconcile_at_discharge(store, event_cause(), site, discharge())
+    return printable_list(store, site, reconciliation_id_for(SITE, "e-1"), read_patient=read_patient)
+
+
+def test_the_printable_list_names_the_patient_as_intake_answers(store, site):
+    patient = {"mrn": "MRN-1001", "given_name": "Alex", "family_name": "Rivera", "birth_date": "1990-04-12"}
+    text = a_print(store, site, read_patient=lambda patient_id: (patient, None))
+    assert "Patient: Rivera, Alex; born 1990-04-12; MRN MRN-1001\n" in text
+
+
+def test_the_printable_list_says_why_the_patients_name_is_missing(store, site):
+    text = a_print(store, site, read_patient=lambda patient_id: (None, "intake answered 503"))
+    assert "Patient: p-1 (name not available: intake answered 503)\n" in text
+
+
+def test_the_printable_list_names_the_site_the_program_its_dates_and_who_reconciled_it_when(store, site):
+    text = a_print(store, site)
+    assert "Site: Minneapolis IOP\n" in text
+    assert f"Program: Adult substance use IOP (sud-adult), 2026-09-01 to {TODAY.isoformat()}\n" in text
+    assert f"Discharge: {TODAY.isoformat()} (completed)\n" in text
+    assert "Reconciled: 2026-11-26T12:00-06:00 by the medication service, automatically" in text
+
+
+def test_the_printable_list_shows_what_was_stopped_during_the_program_with_why(store, site):
+    stopped = prescribe(store, "Quetiapine", dose="25 mg")
+    discontinue_order(store, request_cause(), stopped["_id"], "daytime sedation")
+    text = a_print(store, site)
+    assert "Stopped during the program\n  Quetiapine 25 mg, oral, once daily\n" in text
+    assert f"stopped {TODAY.isoformat()}; by Minneapolis front-end; reason: daytime sedation" in text
+
+
+def test_an_order_stopped_before_the_program_began_is_not_listed_as_stopped_during_it(store, site):
+    stopped = prescribe(store, "Quetiapine", dose="25 mg")
+    discontinue_order(store, request_cause(), stopped["_id"], "daytime sedation")
+    text = a_print(store, site, start=TODAY + timedelta(days=1))
+    assert "Stopped during the program\nNone.\n" in text
+
+
+def test_a_substance_use_programs_list_carries_the_part_2_notice(store, site):
+    assert "42 CFR part 2 prohibits unauthorized use or disclosure" in a_print(store, site, program="sud-adult")
+
+
+def test_a_mental_health_programs_list_carries_no_part_2_notice(store, site):
+    assert "42 CFR part 2" not in a_print(store, site, program="mh-adult")
+
+
+def test_another_sites_reconciliation_is_not_printed(store, site, context):
     reconcile_at_discharge(store, event_cause(), site, discharge())
 
     with pytest.raises(NotFound):
-        printable_list(store, OTHER_SITE, reconciliation_id_for(SITE, "e-1"))
+        printable_list(store, context.site(OTHER_SITE), reconciliation_id_for(SITE, "e-1"))

@@ -17,7 +17,7 @@ def test_blank_optional_text_counts_as_not_written():
 def test_blank_required_text_is_refused():
     with pytest.raises(ValidationError) as refused:
         PlanContent().load({"problems": [], "interventions": [{**INTERVENTION, "frequency": "  "}]})
-    assert refused.value.messages == {"interventions": {0: {"frequency": ["Missing data for required field."]}}}
+    assert refused.value.messages == {"interventions": {0: {"frequency": ["Must not be empty."]}}}
 
 
 def test_text_is_kept_without_its_surrounding_spaces():

@@ -1,0 +1,149 @@
+"""The site's provider directory: the organisations it refers patients to.
+
+An entry holds the organisation's name, its NPI (National Provider Identifier), the levels of care
+it offers, its address and phone, the payers it accepts and whether it takes electronic referrals.
+A referral names an entry by its id. Clinicians also type names (a discharge's step-down provider,
+a referral's ``provider_name``): a typed name matches an entry of the site by its *folded* name
+(case, accents, punctuation and spacing ignored) or becomes a new entry, so a name is never
+refused for its spaces or its capitals.
+
+A provider is a plain dict as the store keeps it; functions return new dicts.
+"""
+import re
+import unicodedata
+from datetime import datetime
+
+from shared.errors import Invalid
+from shared.events.codes import LEVELS_OF_CARE
+
+# An NPI is 10 digits whose last is a Luhn check digit computed over the card-issuer prefix 80840
+# followed by the first nine digits (CMS, "Requirements for NPI check digit").
+NPI_PREFIX = "80840"
+NPI_SHAPE = re.compile(r"^\d{10}$")
+# How a code names an NPI (an event's step_down.provider_id, a referral's ``provider``): npi:1234567893.
+NPI_REFERENCE = re.compile(r"^(?:npi:)?(\d{10})$", re.IGNORECASE)
+
+# What made an entry: staff filling the directory, a name someone typed, or a code (an NPI) seen in an event.
+CREATED_FROM = ("directory", "typed_name", "reference")
+EDITABLE = ("name", "npi", "levels_of_care", "address", "phone", "accepted_payers", "accepts_electronic_referrals")
+
+
+def luhn_check_digit(payload: str) -> int:
+    """The digit that makes ``payload`` + digit pass the Luhn check."""
+    total = 0
+    # From the right of the payload, every other digit (starting with the rightmost) is doubled.
+    for position, character in enumerate(reversed(payload)):
+        digit = int(character)
+        if position % 2 == 0:
+            digit *= 2
+            digit = digit - 9 if digit > 9 else digit
+        total += digit
+    return (10 - total % 10) % 10
+
+
+def is_valid_npi(npi: str) -> bool:
+    """Ten digits whose last is the Luhn check digit of 80840 + the first nine."""
+    return isinstance(npi, str) and bool(NPI_SHAPE.match(npi)) and luhn_check_digit(NPI_PREFIX + npi[:9]) == int(npi[9])
+
+
+def fold_name(name: str) -> str:
+    """The form names are matched and searched by: case folded, accents dropped, apostrophes
+    removed, every other run of punctuation or spacing one space. ``"St. Mary's  Clinic"`` and
+    ``"st-marys clinic"`` fold alike (``"st marys clinic"``). A name of punctuation only keeps its
+    punctuation (case folded, spacing collapsed): it is still a name."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(character for character in decomposed if not unicodedata.combining(character))
+    plain = re.sub(r"['\u2019`]", "", plain)
+    folded = " ".join(re.sub(r"[\W_]+", " ", plain).split())
+    return folded or " ".join(name.casefold().split())
+
+
+def display_name(name: str) -> str:
+    """A typed name as kept: white space trimmed and collapsed, nothing else changed."""
+    return " ".join(name.split())
+
+
+def npi_in(reference: str) -> str | None:
+    """The NPI a reference code names (``npi:1234567893`` or the ten digits), when it is a valid one."""
+    match = NPI_REFERENCE.match(reference.strip())
+    return match.group(1) if match and is_valid_npi(match.group(1)) else None
+
+
+def new_provider(site_id: str, provider_id: str, fields: dict, now: datetime,
+                 created_from: str = "directory") -> dict:
+    """A directory entry from ``fields`` (the request's, or what a typed name or code gives)."""
+    _check(fields)
+    if created_from not in CREATED_FROM:
+        raise ValueError(f"created_from must be one of {CREATED_FROM}")
+    provider = {
+        "_id": provider_id,
+        "site_id": site_id,
+        "name": display_name(fields["name"]),
+        "npi": fields.get("npi"),
+        "levels_of_care": list(dict.fromkeys(fields.get("levels_of_care") or [])),
+        "address": fields.get("address"),
+        "phone": fields.get("phone"),
+        "accepted_payers": list(fields.get("accepted_payers") or []),
+        "accepts_electronic_referrals": bool(fields.get("accepts_electronic_referrals", False)),
+        "created_from": created_from,
+        "created_at": now,
+        "updated_at": now,
+    }
+    provider["name_folded"] = fold_name(provider["name"])
+    return provider
+
+
+def provider_from_reference(site_id: str, provider_id: str, reference: str, level_of_care: str | None,
+                            now: datetime, typed: bool) -> dict:
+    """The entry a reference makes when nothing in the directory matches it: a typed name becomes
+    the entry's name; an NPI code an entry named after it, for staff to complete."""
+    npi = None if typed else npi_in(reference)
+    fields = {"name": f"NPI {npi}" if npi else reference, "npi": npi,
+              "levels_of_care": [level_of_care] if level_of_care else []}
+    return new_provider(site_id, provider_id, fields, now,
+                        created_from="typed_name" if typed else "reference")
+
+
+def changed_provider(provider: dict, changes: dict, now: datetime) -> tuple[dict, list] | None:
+    """The fields a PATCH changes (None when it changes nothing); the folded name follows the name."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise Invalid({field: ["Cannot be changed."] for field in sorted(unknown)})
+    merged = {**provider, **changes}
+    _check(merged)
+    fields = {key: value for key, value in changes.items() if provider.get(key) != value}
+    if "name" in fields:
+        fields["name"] = display_name(fields["name"])
+        fields["name_folded"] = fold_name(fields["name"])
+    if "levels_of_care" in fields:
+        fields["levels_of_care"] = list(dict.fromkeys(fields["levels_of_care"]))
+    if not fields:
+        return None
+    fields["updated_at"] = now
+    return fields, []
+
+
+def search_selector(site_id: str, level_of_care: str | None = None, name: str | None = None) -> dict:
+    """The query of a directory search: entries offering a level of care, whose folded name
+    contains the folded ``name`` (a prefix is contained too)."""
+    selector: dict = {"site_id": site_id}
+    if level_of_care:
+        selector["levels_of_care"] = {"$in": [level_of_care]}  # an element of the list (see store.py)
+    if name is not None and fold_name(name):
+        selector["name_folded"] = {"$regex": re.escape(fold_name(name))}
+    return selector
+
+
+def _check(fields: dict) -> None:
+    errors: dict[str, list[str]] = {}
+    name = fields.get("name")
+    if not isinstance(name, str) or not name.strip():
+        errors["name"] = ["Must hold more than white space."]
+    npi = fields.get("npi")
+    if npi is not None and not is_valid_npi(npi):
+        errors["npi"] = ["Not a valid NPI: 10 digits whose last is the Luhn check digit (prefix 80840)."]
+    levels = fields.get("levels_of_care") or []
+    if any(level not in LEVELS_OF_CARE for level in levels):
+        errors["levels_of_care"] = [f"Each must be one of {', '.join(LEVELS_OF_CARE)}."]
+    if errors:
+        raise Invalid(errors)
