@@ -3,7 +3,7 @@ running system (``make run`` on embedded defaults), with all of schemathesis's c
 answer that breaks the spec, no invalid request accepted, the documented statuses and headers.
 
 Bounded for CI: ``IOP_FUZZ_EXAMPLES`` examples per operation (default 20) and
-``IOP_FUZZ_SECONDS`` per service (default 45); the seed is fixed so a failure reproduces. Rate limits are lifted for the run: schemathesis
+``IOP_FUZZ_SECONDS`` per service (default 30); the seed is fixed so a failure reproduces. Rate limits are lifted for the run: schemathesis
 also calls without a key on purpose, which would otherwise trip the failed-authentication limit.
 """
 import os
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.fuzz
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 EXAMPLES = os.environ.get("IOP_FUZZ_EXAMPLES", "20")
-SECONDS = os.environ.get("IOP_FUZZ_SECONDS", "45")
+SECONDS = os.environ.get("IOP_FUZZ_SECONDS", "30")
 
 
 @pytest.fixture(scope="module")
