@@ -73,7 +73,10 @@ def test_completing_the_program_sets_the_whole_aftercare_machinery_in_motion(sys
     if system.restart_broker_after_discharge:
         restart_local_rabbitmq()
 
-    [plan] = await_plans(system, enrollment["id"], timeout=120)
+    # A plan's tasks are documents of their own, written just after it: wait for all of them.
+    [plan] = wait_until(lambda: [p for p in await_plans(system, enrollment["id"], timeout=120)
+                                 if {task["kind"] for task in p["tasks"]} >= PLAN_TASKS],
+                        timeout=60, message="plan without all its tasks")
     assert {task["kind"] for task in plan["tasks"]} == PLAN_TASKS
     assert [referral["level_of_care"] for referral in plan["referrals"]] == ["outpatient_therapy"]
 
