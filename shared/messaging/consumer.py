@@ -6,6 +6,11 @@
 - A handler exception never ends the loop: the message is requeued, and after ``delivery_limit``
   attempts it is published to the service's dead-letter queue (explicitly, so that the embedded
   transport behaves like RabbitMQ; the quorum queue's own delivery limit is the backstop).
+- The database being unreachable or stepping down says nothing about the event: the delivery
+  waits for the database a little, then goes back to the end of the queue as a fresh copy, so
+  that no outage, however long, uses up its attempts (a requeue would: a quorum queue counts
+  every return). Consumption is paused meanwhile, and the copy is published before the original
+  is acked (at worst a duplicate, which the inbox skips).
 - An undecodable message (bad JSON, pickle, an envelope or payload that fails its schema) goes
   straight to the dead-letter queue; kombu's default would ack it, which is silent loss.
 - ``hooks`` (the outbox relay, timed sweeps) run between deliveries on this same thread.
@@ -22,7 +27,7 @@ from kombu.mixins import ConsumerMixin
 from marshmallow import ValidationError
 from pymongo import ASCENDING, IndexModel
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import ConnectionFailure, DuplicateKeyError, PyMongoError
 
 from shared import metrics
 from shared.events import Event, UnknownEvent, load_event
@@ -39,6 +44,20 @@ INBOX_INDEXES = {INBOX: [IndexModel([("correlation_id", ASCENDING), ("handled_at
                          IndexModel([("enrollment_id", ASCENDING), ("handled_at", ASCENDING)])]}
 
 Handler = Callable[[Event], None]
+
+# How long a delivery that met an unavailable database waits for it before going back to the queue.
+DATABASE_WAIT_SECONDS = 10
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether ``error`` (or what caused it) is the database being unreachable, shutting down or
+    stepping down (pymongo's ``ConnectionFailure`` family, or an error labelled transient)."""
+    while error is not None:
+        if isinstance(error, ConnectionFailure) or (
+                isinstance(error, PyMongoError) and error.has_error_label("TransientTransactionError")):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 class EventConsumer(ConsumerMixin):
@@ -98,6 +117,9 @@ class EventConsumer(ConsumerMixin):
         try:
             self._handle(body, message)
         except Exception as exc:  # nothing may escape: an exception here would end run()
+            if database_unavailable(exc):
+                self.return_uncounted(message, exc)
+                return
             log.exception("%s: unexpected failure handling message %s", self.service, message.properties.get("message_id"))
             self.retry_or_dead_letter(message, f"consumer failure: {exc!r}")
 
@@ -123,6 +145,9 @@ class EventConsumer(ConsumerMixin):
         try:
             handler(event)
         except Exception as exc:
+            if database_unavailable(exc):
+                self.return_uncounted(message, exc)
+                return
             log.exception("%s: handler for %s failed on event %s", self.service, event.event_type, event.event_id)
             self.retry_or_dead_letter(message, f"handler failed: {exc!r}")
             return
@@ -153,6 +178,37 @@ class EventConsumer(ConsumerMixin):
         metrics.delivery_retried(self.service, metrics.message_event_type(message))
         time.sleep(min(0.2 * 2 ** attempt, 3))  # back off a little: a redelivery comes at once
         message.requeue()
+
+    def return_uncounted(self, message, error: BaseException) -> None:
+        """Put the message back at the end of its queue without using up an attempt, once the
+        database answers again or DATABASE_WAIT_SECONDS have passed."""
+        log.warning("%s: database unavailable (%r); the message goes back to its queue uncounted", self.service, error)
+        metrics.delivery_retried(self.service, metrics.message_event_type(message))
+        self._wait_for_database()
+        body = message.body if isinstance(message.body, bytes) else str(message.body).encode()
+        headers = {name: value for name, value in (message.headers or {}).items() if name != "x-delivery-count"}
+        try:
+            self.publisher.publish_raw(
+                "", self.topology.service_queue(self.service).name, body, message.content_type,
+                message.content_encoding, headers,
+                properties={"message_id": message.properties.get("message_id"),
+                            "correlation_id": message.properties.get("correlation_id")},
+            )
+        except Exception:
+            # Not confirmed: a plain requeue keeps it (at the cost of one attempt) rather than lose it.
+            log.exception("%s: returning the message failed; requeued", self.service)
+            message.requeue()
+            return
+        message.ack()
+
+    def _wait_for_database(self) -> None:
+        deadline = time.monotonic() + DATABASE_WAIT_SECONDS
+        while not self.should_stop and time.monotonic() < deadline:
+            try:
+                self.inbox.database.client.admin.command("ping")
+                return
+            except PyMongoError:
+                time.sleep(1)
 
     def _attempt_number(self, message) -> int:
         headers = message.headers or {}

@@ -4,8 +4,10 @@ import pickle
 
 import pytest
 from kombu import Connection, Producer
+from pymongo.errors import AutoReconnect, DuplicateKeyError, NotPrimaryError
 
 from shared.messaging.connection import broker_connection
+from shared.messaging.consumer import database_unavailable
 from shared.messaging.publisher import EventPublisher
 from system.services import bootstrap
 from tests.conftest import make_envelope
@@ -71,6 +73,38 @@ def test_a_handler_that_keeps_failing_lands_in_the_dead_letter_queue(context, pu
         letters = wait_until(lambda: dead_letters(context), message="nothing dead-lettered")
     assert "handler failed" in letters[0].headers["x-iop-dead-letter-reason"]
     assert letters[0].headers["x-iop-original-routing-key"] == "intake.patient.registered"
+
+
+def database_down_handler(calls, fail_times):
+    """A handler whose database is unreachable (pymongo's AutoReconnect) for ``fail_times`` deliveries."""
+    def handle(event, context):
+        calls.append(event.payload["patient_id"])
+        if len(calls) <= fail_times:
+            raise AutoReconnect("connection refused")
+        context.db["seen"].insert_one({"_id": event.event_id})
+    return handle
+
+
+def test_an_unavailable_database_uses_up_no_attempts(context, publisher):
+    calls = []
+    failing = context.topology.delivery_limit + 3  # a plain requeue would dead-letter it by now
+    with running_worker(context, {"intake.patient.registered": database_down_handler(calls, failing)}):
+        publisher.publish(registered("p-1"))
+        wait_until(lambda: context.db["seen"].count_documents({}) == 1, timeout=30, message="event not handled")
+    assert calls == ["p-1"] * (failing + 1)
+    assert dead_letters(context) == []
+
+
+def test_errors_caused_by_the_database_being_unavailable_are_told_apart():
+    try:
+        try:
+            raise NotPrimaryError("node is shutting down")
+        except NotPrimaryError as cause:
+            raise RuntimeError("could not write the plan") from cause
+    except RuntimeError as wrapped:
+        assert database_unavailable(wrapped)
+    assert not database_unavailable(RuntimeError("a bug"))
+    assert not database_unavailable(DuplicateKeyError("E11000"))
 
 
 def test_a_pickled_message_is_dead_lettered_not_acked_away(context):
