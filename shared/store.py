@@ -51,6 +51,27 @@ def encode(value):
     return value
 
 
+def query_of(query: dict) -> dict:
+    """A query as the database is asked it: values encoded, and each top-level equality on a plain
+    value spelled ``{"$eq": value}``.
+
+    The same question on MongoDB. On the stand-in it is what lets SQLite use an index: a bare
+    equality there also matches the elements of an array, an OR that no index serves, so a
+    natural-key lookup that found nothing read the whole table. Membership in a list field is
+    therefore always asked with ``$in``, never with a bare equality (dotted paths into lists are
+    left as they are).
+    """
+    encoded = encode(query)
+    return {key: _spelled_out(key, value) for key, value in encoded.items()}
+
+
+def _spelled_out(key: str, value):
+    if key in ("$and", "$or", "$nor"):
+        return [query_of(part) for part in value]
+    plain = isinstance(value, (str, int, float)) and not isinstance(value, bool)
+    return {"$eq": value} if plain and key != "_id" and not key.startswith("$") and "." not in key else value
+
+
 def read_instant(value):
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
@@ -140,17 +161,23 @@ class Documents:
 
     # -- reading ----------------------------------------------------------------------------------
     def find_one(self, query: dict, projection: dict | None = None) -> dict | None:
-        return self.codec.decode(self.raw.find_one(encode(query), projection))
+        return self.codec.decode(self.raw.find_one(query_of(query), projection))
 
     def find(self, query: dict, sort: list[tuple[str, int]] | None = None, skip: int = 0, limit: int = 0,
              projection: dict | None = None) -> list[dict]:
-        cursor = self.raw.find(encode(query), projection)
+        cursor = self.raw.find(query_of(query), projection)
         if sort:
             cursor = cursor.sort(sort)
         return [self.codec.decode(document) for document in cursor.skip(skip).limit(limit)]
 
     def count(self, query: dict) -> int:
-        return self.raw.count_documents(encode(query))
+        return self.raw.count_documents(query_of(query))
+
+    def count_by(self, query: dict, field: str) -> dict:
+        """How many documents matching ``query`` hold each value of the top-level ``field``,
+        counted by the database (one aggregation, not a document per item sent over)."""
+        pipeline = [{"$match": query_of(query)}, {"$group": {"_id": f"${field}", "count": {"$sum": 1}}}]
+        return {group["_id"]: group["count"] for group in self.raw.aggregate(pipeline)}
 
     # -- writing ----------------------------------------------------------------------------------
     def insert(self, document: dict, events: Iterable[DomainEvent] = (), cause: Cause | None = None) -> dict:
@@ -180,7 +207,7 @@ class Documents:
         the codec writes it. Returns the document as written, or None when none matches ``query``.
         """
         for _ in range(attempts):
-            stored = self.raw.find_one(encode(query))
+            stored = self.raw.find_one(query_of(query))
             if stored is None:
                 return None
             document = self.codec.decode({key: value for key, value in stored.items() if key not in BOOKKEEPING})
@@ -200,7 +227,7 @@ class Documents:
         raise ConcurrentUpdate(f"{self.name}: gave up after {attempts} concurrent updates")
 
     def delete(self, query: dict) -> int:
-        return self.raw.delete_many(encode(query)).deleted_count
+        return self.raw.delete_many(query_of(query)).deleted_count
 
 
 def _envelopes(events: Iterable[DomainEvent], cause: Cause | None) -> dict:
