@@ -17,7 +17,7 @@ Decisions:
 """
 from collections import Counter
 from datetime import date, timedelta
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from shared.errors import Invalid
 from shared.events.codes import OUTCOMES
@@ -41,8 +41,8 @@ def census_range(today: date, start: date | None = None, end: date | None = None
     return start, end
 
 
-def _counts(codes: Iterable[str], known: Iterable[str]) -> dict:
-    counted = Counter(codes)
+def _counts(codes: Iterable[str] | Mapping[str, int], known: Iterable[str]) -> dict:
+    counted = Counter(codes)  # a map from code to count is taken as counted already
     by_code = {code: counted.pop(code, 0) for code in known}
     by_code.update(counted)  # a code retired from the list still counts rather than vanishing
     return {"total": sum(by_code.values()), "by_code": by_code}
@@ -53,10 +53,10 @@ def admitted_program(enrollment: dict) -> str:
     return (enrollment.get("periods") or [enrollment])[0]["program"]
 
 
-def census(program_codes: Iterable[str], active_programs: Iterable[str], admitted_programs: Iterable[str],
-           discharge_outcomes: Iterable[str]) -> dict:
+def census(program_codes: Iterable[str], active_programs: Iterable[str] | Mapping[str, int],
+           admitted_programs: Iterable[str], discharge_outcomes: Iterable[str]) -> dict:
     """Count the programs of the active and admitted enrollments over the site's ``program_codes``,
-    and the discharge outcomes."""
+    and the discharge outcomes. Each may be given as codes or as a map from code to its count."""
     program_codes = tuple(program_codes)
     active = _counts(active_programs, program_codes)
     admissions = _counts(admitted_programs, program_codes)

@@ -1,8 +1,9 @@
 """The census: enrollments active now by program, admissions by program and discharges by
 outcome over a date range, per site.
 
-Counted in Python over plain finds (with projections) rather than an aggregation pipeline, which
-the embedded database stand-in only partly supports; a site's enrollments over a year are few.
+The enrollments active now, which grow with the site, are counted by the database (a ``$group``,
+which the embedded stand-in runs in SQL); admissions and discharges are read for the range only
+(at most a year, with projections) because an admission counts under its first period's program.
 """
 from datetime import date
 
@@ -22,9 +23,9 @@ def census(store: IntakeStore, sites: list[Site], start: date | None = None, end
 def _site_census(store: IntakeStore, site: Site, start: date | None, end: date | None) -> dict:
     start, end = rules.census_range(site.today(), start, end)
     at_site, in_range = {"site_id": site.id}, {"$gte": start, "$lte": end}
-    active = store.enrollments.find({**at_site, "status": ACTIVE}, projection={"program": 1})
+    active = store.enrollments.count_by({**at_site, "status": ACTIVE}, "program")
     admitted = store.enrollments.find({**at_site, "start_date": in_range}, projection={"program": 1, "periods": 1})
     discharged = store.enrollments.find({**at_site, "discharge.date": in_range}, projection={"outcome": 1})
-    counts = rules.census(site.programs, (e["program"] for e in active), map(rules.admitted_program, admitted),
+    counts = rules.census(site.programs, active, map(rules.admitted_program, admitted),
                           (e["outcome"] for e in discharged))
     return {"site_id": site.id, "from": start, "to": end, **counts}
