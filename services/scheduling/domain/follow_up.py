@@ -7,6 +7,7 @@ first, then every full hour from 09:00 to 16:00 in order. When every slot in tha
 taken (or in the past), the first free slot after it is returned with ``late=True``, so that
 the appointment is still booked and the lateness is visible; the answer is never "none".
 """
+from bisect import bisect_left
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
@@ -33,10 +34,13 @@ def candidate_times(preferred_time: time = DEFAULT_PREFERRED_TIME) -> list[time]
     return [preferred_time] + [slot for slot in hourly if slot != preferred_time]
 
 
-def _is_free(starts_at: datetime, taken, duration: timedelta) -> bool:
-    # `taken` holds the starts of booked appointments of the same length: two such
-    # appointments overlap exactly when their starts are less than one duration apart.
-    return all(abs(other - starts_at) >= duration for other in taken)
+def _is_free(starts_at: datetime, taken: list[datetime], duration: timedelta) -> bool:
+    # `taken` holds the sorted starts of booked appointments of the same length: two such
+    # appointments overlap exactly when their starts are less than one duration apart, so only
+    # the nearest start on either side matters (a search, not a scan of the whole book).
+    after = bisect_left(taken, starts_at)
+    nearest = taken[max(after - 1, 0):after + 1]
+    return all(abs(other - starts_at) >= duration for other in nearest)
 
 
 def follow_up_slot(
@@ -55,6 +59,7 @@ def follow_up_slot(
     be booked, normally "now", for a discharge recorded after the fact.
     """
     zone = site_zone(timezone)
+    taken = sorted(taken)
     window_end = discharge_date + timedelta(days=FOLLOW_UP_WINDOW_DAYS)
     times = candidate_times(preferred_time)
     day = discharge_date

@@ -2,6 +2,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.scheduling.domain.follow_up import candidate_times, follow_up_slot
 from shared.business_days import BusinessCalendar
@@ -106,3 +108,23 @@ def test_the_day_offers_the_preferred_time_then_each_hour_from_9_to_16():
 
 def test_the_preferred_time_is_not_offered_twice():
     assert candidate_times(time(10, 0)).count(time(10, 0)) == 1
+
+
+@given(booked=st.lists(st.integers(min_value=0, max_value=60 * 24 * 30), max_size=60),
+       discharge_offset=st.integers(min_value=0, max_value=20))
+def test_the_slot_overlaps_nothing_booked_and_no_earlier_candidate_was_free(booked, discharge_offset):
+    """Against the definition (a scan of the whole book), whatever the book holds, including
+    appointments a person booked at odd minutes."""
+    discharge = date(2026, 2, 2) + timedelta(days=discharge_offset)
+    taken = [chicago(date(2026, 2, 2), 0) + timedelta(minutes=minutes) for minutes in booked]
+    hour = timedelta(hours=1)
+    slot = follow_up_slot(discharge, WEEKDAYS_OPEN, CHICAGO, taken=taken)
+    assert all(abs(other - slot.starts_at) >= hour for other in taken)
+    day = WEEKDAYS_OPEN.add_business_days(discharge, 1)
+    while True:
+        for local_time in candidate_times():
+            candidate = datetime.combine(day, local_time, tzinfo=ZoneInfo(CHICAGO)).astimezone(UTC)
+            if candidate == slot.starts_at:
+                return
+            assert any(abs(other - candidate) < hour for other in taken), f"{candidate} was free"
+        day = WEEKDAYS_OPEN.add_business_days(day, 1)
