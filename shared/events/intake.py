@@ -67,7 +67,8 @@ enrollment_length_changed = EventType("intake.enrollment.length_changed", Enroll
 
 class StepDown(Schema):
     level_of_care = code(required=True, one_of=LEVELS_OF_CARE)
-    # A provider directory code or NPI, never a person's name.
+    # A provider directory code, an NPI, or the name code of a typed name (shared/provider_names.py):
+    # never the name itself.
     provider_id = code(load_default=None, allow_none=True)
 
 

@@ -5,16 +5,18 @@ it offers, its address and phone, the payers it accepts and whether it takes ele
 A referral names an entry by its id. Clinicians also type names (a discharge's step-down provider,
 a referral's ``provider_name``): a typed name matches an entry of the site by its *folded* name
 (case, accents, punctuation and spacing ignored) or becomes a new entry, so a name is never
-refused for its spaces or its capitals.
+refused for its spaces or its capitals. A name typed in intake arrives as its name code
+(``shared.provider_names``): every entry keeps the codes of the names it has had (``name_codes``),
+and an unknown code becomes a placeholder entry, named after the code, for staff to complete.
 
 A provider is a plain dict as the store keeps it; functions return new dicts.
 """
 import re
-import unicodedata
 from datetime import datetime
 
 from shared.errors import Invalid
 from shared.events.codes import LEVELS_OF_CARE
+from shared.provider_names import fold_name, name_code
 
 # An NPI is 10 digits whose last is a Luhn check digit computed over the card-issuer prefix 80840
 # followed by the first nine digits (CMS, "Requirements for NPI check digit").
@@ -44,18 +46,6 @@ def luhn_check_digit(payload: str) -> int:
 def is_valid_npi(npi: str) -> bool:
     """Ten digits whose last is the Luhn check digit of 80840 + the first nine."""
     return isinstance(npi, str) and bool(NPI_SHAPE.match(npi)) and luhn_check_digit(NPI_PREFIX + npi[:9]) == int(npi[9])
-
-
-def fold_name(name: str) -> str:
-    """The form names are matched and searched by: case folded, accents dropped, apostrophes
-    removed, every other run of punctuation or spacing one space. ``"St. Mary's  Clinic"`` and
-    ``"st-marys clinic"`` fold alike (``"st marys clinic"``). A name of punctuation only keeps its
-    punctuation (case folded, spacing collapsed): it is still a name."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    plain = "".join(character for character in decomposed if not unicodedata.combining(character))
-    plain = re.sub(r"['\u2019`]", "", plain)
-    folded = " ".join(re.sub(r"[\W_]+", " ", plain).split())
-    return folded or " ".join(name.casefold().split())
 
 
 def display_name(name: str) -> str:
@@ -90,6 +80,7 @@ def new_provider(site_id: str, provider_id: str, fields: dict, now: datetime,
         "updated_at": now,
     }
     provider["name_folded"] = fold_name(provider["name"])
+    provider["name_codes"] = [name_code(provider["name"])]
     return provider
 
 
@@ -104,6 +95,30 @@ def provider_from_reference(site_id: str, provider_id: str, reference: str, leve
                         created_from="typed_name" if typed else "reference")
 
 
+def provider_from_name_code(site_id: str, provider_id: str, code: str, level_of_care: str | None,
+                            now: datetime) -> dict:
+    """The placeholder a name code no entry has makes: the name it stands for stays in intake's
+    discharge record, so the entry is named after the code until staff (or a referral typing the
+    same name, see :func:`named_placeholder`) give it the name."""
+    provider = new_provider(site_id, provider_id, {"name": placeholder_name(code),
+                                                   "levels_of_care": [level_of_care] if level_of_care else []},
+                            now, created_from="reference")
+    return {**provider, "name_codes": [code]}
+
+
+def placeholder_name(code: str) -> str:
+    return f"Provider named at discharge ({code})"
+
+
+def named_placeholder(provider: dict, typed_name: str, now: datetime) -> tuple[dict, list] | None:
+    """The changes that give a placeholder the name its code stands for (as :func:`changed_provider`
+    gives them); None for any other entry."""
+    codes = provider.get("name_codes") or []
+    if not codes or provider["name_folded"] != fold_name(placeholder_name(codes[0])):
+        return None
+    return {"name": display_name(typed_name), "name_folded": fold_name(typed_name), "updated_at": now}, []
+
+
 def changed_provider(provider: dict, changes: dict, now: datetime) -> tuple[dict, list] | None:
     """The fields a PATCH changes (None when it changes nothing); the folded name follows the name."""
     unknown = set(changes) - set(EDITABLE)
@@ -115,6 +130,9 @@ def changed_provider(provider: dict, changes: dict, now: datetime) -> tuple[dict
     if "name" in fields:
         fields["name"] = display_name(fields["name"])
         fields["name_folded"] = fold_name(fields["name"])
+        # The codes of its former names stay: a discharge naming the entry as it was typed then still finds it.
+        former = provider.get("name_codes") or [name_code(provider["name_folded"])]
+        fields["name_codes"] = list(dict.fromkeys([*former, name_code(fields["name"])]))
     if "levels_of_care" in fields:
         fields["levels_of_care"] = list(dict.fromkeys(fields["levels_of_care"]))
     if not fields:

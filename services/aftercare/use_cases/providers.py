@@ -14,6 +14,7 @@ from services.aftercare.store import AftercareStore
 from shared import clock
 from shared.cause import Cause
 from shared.errors import Conflict, Invalid, NotFound
+from shared.provider_names import is_name_code, name_code
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +54,13 @@ def directory_entry(store: AftercareStore, site_id: str, provider_id: str, field
 
 def resolve_provider(store: AftercareStore, site_id: str, reference: str | None, level_of_care: str | None = None,
                      typed: bool = False) -> dict | None:
-    """The directory entry ``reference`` names: by id or NPI (a code, unless ``typed``), else by
-    folded name, else a new entry made from it. None for an empty reference."""
+    """The directory entry ``reference`` names: by id, NPI or name code (a code, unless ``typed``),
+    else by folded name, else a new entry made from it. None for an empty reference."""
     if reference is None or not provider_rules.fold_name(reference):
         return None
+    if not typed and is_name_code(reference):
+        return _by_name_code(store, site_id, reference) or _added(store, provider_rules.provider_from_name_code(
+            site_id, str(uuid.uuid4()), reference, level_of_care, clock.now()))
     npi = None if typed else provider_rules.npi_in(reference)
     if not typed:
         found = store.providers.find_one({"_id": reference, "site_id": site_id})
@@ -68,14 +72,42 @@ def resolve_provider(store: AftercareStore, site_id: str, reference: str | None,
     found = store.providers.find_one({"site_id": site_id, "name_folded": folded})
     if found is not None:
         return found
-    provider = provider_rules.provider_from_reference(site_id, str(uuid.uuid4()), reference, level_of_care,
-                                                      clock.now(), typed=typed)
+    if typed:  # the name a discharge named by its code, and so perhaps a placeholder waiting for it
+        found = _by_name_code(store, site_id, name_code(reference))
+        if found is not None:
+            return _named(store, found, reference)
+    return _added(store, provider_rules.provider_from_reference(site_id, str(uuid.uuid4()), reference, level_of_care,
+                                                                clock.now(), typed=typed))
+
+
+def _by_name_code(store: AftercareStore, site_id: str, code: str) -> dict | None:
+    found = store.providers.find_one({"site_id": site_id, "name_codes": {"$in": [code]}})
+    if found is not None:
+        return found
+    # Entries written before name codes existed have none: their folded names give them.
+    return next((entry for entry in store.providers.find({"site_id": site_id})
+                 if "name_codes" not in entry and name_code(entry["name_folded"]) == code), None)
+
+
+def _named(store: AftercareStore, placeholder: dict, typed_name: str) -> dict:
+    """The placeholder given the name a clinician typed; any other entry as it is."""
+    now = clock.now()
+    try:
+        named = store.providers.modify(
+            {"_id": placeholder["_id"], "site_id": placeholder["site_id"]},
+            lambda current: provider_rules.named_placeholder(current, typed_name, now))
+    except DuplicateKeyError:  # the name was given to another entry a moment ago
+        return placeholder
+    return named or placeholder
+
+
+def _added(store: AftercareStore, provider: dict) -> dict:
     try:
         store.providers.insert(provider)
         log.info("provider %s added to the directory from a %s", provider["_id"], provider["created_from"])
         return provider
     except DuplicateKeyError:  # made a moment ago by a concurrent resolution of the same name
-        return store.providers.find_one({"site_id": site_id, "name_folded": folded})
+        return store.providers.find_one({"site_id": provider["site_id"], "name_folded": provider["name_folded"]})
 
 
 def _refuse_a_second_npi(store: AftercareStore, site_id: str, npi: str | None, provider_id: str | None) -> None:

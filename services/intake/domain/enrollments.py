@@ -38,6 +38,7 @@ from shared.events.intake import (
 )
 from shared.events.registry import DomainEvent
 from shared.programs import Program
+from shared.provider_names import provider_code
 
 # The outer bounds of any program's length, which the API states; a catalog's own bounds lie
 # within them (checked at start, domain/site_settings.py).
@@ -191,7 +192,8 @@ def discharge(enrollment: dict, discharge_date: date, outcome: str, step_down: d
     (``status``, the periods with the last one ended on the discharge date) and the one event it
     causes: ``intake.enrollment.completed`` for the outcome ``completed`` (it starts aftercare, with
     the current program), ``intake.enrollment.discharged`` for any other. ``step_down`` is the
-    request's ``{level_of_care, provider}``."""
+    request's ``{level_of_care, provider}``: a provider given as a directory code travels as it is,
+    a name a clinician typed as its name code (``shared.provider_names``), never as its text."""
     periods = periods_of(enrollment)
     new_status = check_discharge(enrollment["status"], periods[-1]["start_date"], discharge_date, outcome, today=today)
     ended = enrollment_completed if new_status == COMPLETED else enrollment_discharged
@@ -202,7 +204,8 @@ def discharge(enrollment: dict, discharge_date: date, outcome: str, step_down: d
         start_date=enrollment["start_date"],
         discharge_date=discharge_date,
         outcome=outcome,
-        step_down={"level_of_care": step_down["level_of_care"], "provider_id": step_down.get("provider")}
+        step_down={"level_of_care": step_down["level_of_care"],
+                   "provider_id": provider_code(step_down["provider"]) if step_down.get("provider") else None}
         if step_down else None,
     )
     return {"status": new_status, "periods": [*periods[:-1], {**periods[-1], "end_date": discharge_date}]}, event

@@ -113,7 +113,7 @@ def test_a_discharge_date_after_the_sites_today_is_refused_on_the_discharge_date
     ({"outcome": "completed", "discharge_date": "2026-01-05", "step_down": {"level_of_care": "spa"}},
      "step_down.level_of_care"),
     ({"outcome": "completed", "discharge_date": "2026-01-05", "step_down": {"level_of_care": "php",
-                                                                             "provider": "Dr Jane Doe"}},
+                                                                             "provider": "   "}},
      "step_down.provider"),
     ({"outcome": "completed", "discharge_date": "2026-01-05", "rating": 5}, "rating"),
 ])

@@ -14,6 +14,7 @@ from services.aftercare.domain.providers import (
     search_selector,
 )
 from shared.errors import Invalid
+from shared.provider_names import name_code
 
 NOW = datetime(2026, 11, 26, 18, 0, tzinfo=timezone.utc)
 LATER = datetime(2026, 11, 27, 18, 0, tzinfo=timezone.utc)
@@ -109,6 +110,7 @@ def test_a_typed_name_that_looks_like_an_npi_is_still_a_name():
 def test_a_new_name_is_folded_again_and_the_change_stamped():
     fields, events = changed_provider(entry(), {"name": "Lakeside  Behavioral Health"}, LATER)
     assert fields == {"name": "Lakeside Behavioral Health", "name_folded": "lakeside behavioral health",
+                      "name_codes": [name_code(entry()["name"]), name_code("lakeside behavioral health")],
                       "updated_at": LATER}
     assert events == []
 

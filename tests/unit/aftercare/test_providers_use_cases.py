@@ -5,6 +5,7 @@ from services.aftercare.use_cases.providers import register_provider, resolve_pr
 from services.aftercare.use_cases.referrals import add_referral
 from shared.cause import Cause
 from shared.errors import Conflict, Invalid, NotFound
+from shared.provider_names import name_code
 from tests.unit.aftercare.support import discharge
 
 LAKESIDE = {"name": "Lakeside Counseling", "npi": "9876543213", "levels_of_care": ["outpatient_therapy"]}
@@ -98,3 +99,50 @@ def test_a_referral_naming_an_unknown_directory_id_is_refused_naming_provider_id
     with pytest.raises(Invalid) as refused:
         add_referral(store, staff, plan["_id"], "psychiatry", provider_id="no-such-provider")
     assert list(refused.value.errors) == ["provider_id"]
+
+
+# --- a step-down provider typed in intake arrives as its name code (shared/provider_names.py) ---------------
+
+TYPED = "Lakeside Counseling Center, LLC"
+
+
+def test_a_discharges_name_code_names_the_directory_entry_of_that_name(store, site, staff):
+    provider = register_provider(store, staff, {"name": "Lakeside Counseling Center LLC"})
+    plan = discharge(store, site, step_down={"level_of_care": "outpatient_therapy", "provider_id": name_code(TYPED)})
+    [referral] = store.referrals.find({"plan_id": plan["_id"]})
+    assert (referral["provider_id"], store.providers.count({})) == (provider["_id"], 1)
+
+
+def test_an_entry_renamed_by_staff_is_still_found_by_the_code_of_its_former_name(store, staff):
+    provider = register_provider(store, staff, {"name": TYPED})
+    update_provider(store, staff, provider["_id"], {"name": "Lakeside Behavioral Health"})
+    assert resolve_provider(store, "mpls", name_code(TYPED))["_id"] == provider["_id"]
+
+
+def test_an_entry_from_before_name_codes_is_found_by_its_folded_name(store, staff):
+    provider = register_provider(store, staff, {"name": TYPED})
+    store.db["providers"].update_one({"_id": provider["_id"]}, {"$unset": {"name_codes": ""}})
+    assert resolve_provider(store, "mpls", name_code(TYPED))["_id"] == provider["_id"]
+
+
+def test_an_unknown_name_code_becomes_one_placeholder_entry_without_the_name(store):
+    first = resolve_provider(store, "mpls", name_code(TYPED), "outpatient_therapy")
+    again = resolve_provider(store, "mpls", name_code(TYPED))
+    assert (again["_id"], store.providers.count({})) == (first["_id"], 1)
+    assert (first["created_from"], first["levels_of_care"]) == ("reference", ["outpatient_therapy"])
+    assert "lakeside" not in first["name_folded"] and name_code(TYPED) in first["name"]
+
+
+def test_the_name_typed_later_in_a_referral_completes_the_placeholder(store, site, staff):
+    plan = discharge(store, site, step_down={"level_of_care": "outpatient_therapy", "provider_id": name_code(TYPED)})
+    [step_down] = store.referrals.find({"plan_id": plan["_id"]})
+    referral = add_referral(store, staff, plan["_id"], "psychiatry", provider_name="lakeside counseling center llc")
+    provider = store.providers.find_one({"_id": referral["provider_id"]})
+    assert (referral["provider_id"], provider["name"]) == (step_down["provider_id"], "lakeside counseling center llc")
+    assert store.providers.count({}) == 1
+
+
+def test_a_typed_name_never_renames_an_entry_staff_named(store, staff):
+    provider = register_provider(store, staff, {"name": TYPED})
+    update_provider(store, staff, provider["_id"], {"name": "Lakeside Behavioral Health"})
+    assert resolve_provider(store, "mpls", TYPED, typed=True)["name"] == "Lakeside Behavioral Health"

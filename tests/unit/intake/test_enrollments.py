@@ -24,6 +24,7 @@ from services.intake.domain.enrollments import (
 from shared.errors import Conflict, IllegalTransition, Invalid
 from shared.events.codes import OUTCOMES
 from shared.programs import Program, parse_catalog
+from shared.provider_names import name_code
 
 MONDAY = date(2025, 1, 6)
 TODAY = date(2025, 6, 2)  # the site's today in discharge checks: after every date used below
@@ -202,6 +203,20 @@ def test_the_discharge_event_names_the_step_down_by_provider_code():
     step_down = {"level_of_care": "psychiatry", "provider": "npi:1234567893"}
     _, event = discharge(ACTIVE_ENROLLMENT, date(2025, 3, 2), "completed", step_down, today=TODAY)
     assert event.payload["step_down"] == {"level_of_care": "psychiatry", "provider_id": "npi:1234567893"}
+
+
+@pytest.mark.parametrize("typed", ["Lakeside Counseling Center, LLC", "Clínica Señora de Guadalupe", "Dr Jane Doe"])
+def test_the_discharge_event_names_a_typed_step_down_provider_by_its_name_code_only(typed):
+    step_down = {"level_of_care": "outpatient_therapy", "provider": typed}
+    _, event = discharge(ACTIVE_ENROLLMENT, date(2025, 3, 2), "completed", step_down, today=TODAY)
+    assert event.payload["step_down"] == {"level_of_care": "outpatient_therapy", "provider_id": name_code(typed)}
+    assert typed.split()[0] not in str(event.payload)
+
+
+def test_a_step_down_without_a_provider_names_none():
+    _, event = discharge(ACTIVE_ENROLLMENT, date(2025, 3, 2), "completed", {"level_of_care": "psychiatry"},
+                         today=TODAY)
+    assert event.payload["step_down"] == {"level_of_care": "psychiatry", "provider_id": None}
 
 
 def test_an_unknown_outcome_is_invalid_on_the_outcome_field():
