@@ -21,12 +21,24 @@ summary and carries its unmet objectives over as goals, in whatever order they a
 scheduling.intensity.below_minimum an intensity_review (once per enrollment-week);
 treatment.plan.review_due a treatment_plan or treatment_plan_review task for the clinician (closed by
 treatment.plan.activated / .reviewed); treatment.note.overdue a session_note task for the note's
-author role (closed by treatment.note.signed). Sweeps raise aftercare.follow_up.overdue with an
-escalation task, and referral follow-up tasks.
+author role (closed by treatment.note.signed); intake.measurement.overdue a re_measurement task (once
+per patient, instrument and due date). Sweeps raise aftercare.follow_up.overdue with an escalation
+task, and referral follow-up tasks.
+
+**Suicide-risk pathway.** A positive screen (intake.risk.flagged) opens a same-day safety_screening
+task, completed only once a risk level (a C-SSRS screen: intake.risk.flagged or
+intake.assessment.recorded) and a safety plan (intake.safety_plan.recorded) are recorded on or after
+the screen; otherwise 409 with problem type `.../problems/safety-assessment-required`. A plan names
+the patient's current safety plan (`safety_plan`: id and version) and latest risk level, whenever
+they arrive.
+
+**Reports** (operator keys see every site): `/reports/follow-up` and `/reports/tasks` (open and
+overdue case-management tasks per site and kind, counted by the database).
 
 **Provider directory** (`/providers`): organisations the site refers to, NPI checked (Luhn, prefix
 80840). A referral names an entry by `provider_id`; a name typed by a clinician (`provider_name`, a
-discharge's step-down provider) matches the entry of the same folded name or becomes a new entry.
+discharge's step-down provider, which arrives as its name code `name:…`) matches the entry of the
+same folded name or becomes a new entry.
 
 **Consent and disclosure (42 CFR Part 2).** For a substance-use program (`substance_use` in the
 site's program catalog), sending a referral or producing its packet needs an active consent (from

@@ -20,7 +20,8 @@ from services.aftercare.use_cases.follow_up import (
     record_reconciliation,
 )
 from services.aftercare.use_cases.plans import create_plan_on_discharge
-from services.aftercare.use_cases.tasks import raise_outreach, raise_prescriber_review, raise_safety_screening
+from services.aftercare.use_cases.suicide_risk import record_assessment, record_risk_flag, record_safety_plan
+from services.aftercare.use_cases.tasks import raise_outreach, raise_prescriber_review, raise_re_measurement
 from shared.cause import Cause
 from shared.context import Handler, ServiceContext
 from shared.events import Event
@@ -40,7 +41,10 @@ HANDLERS: dict[str, Handler] = {
     "intake.enrollment.admitted": handled_by(record_admission),
     "intake.enrollment.completed": handled_by(create_plan_on_discharge),
     "intake.enrollment.discharged": handled_by(create_plan_on_discharge),
-    "intake.risk.flagged": handled_by(raise_safety_screening),
+    "intake.risk.flagged": handled_by(record_risk_flag),
+    "intake.assessment.recorded": handled_by(record_assessment),
+    "intake.safety_plan.recorded": handled_by(record_safety_plan),
+    "intake.measurement.overdue": handled_by(raise_re_measurement),
     "scheduling.absence.escalated": handled_by(raise_outreach),
     "scheduling.appointment.booked": handled_by(record_follow_up_booking),
     "scheduling.appointment.attended": handled_by(record_follow_up_visit),

@@ -7,10 +7,11 @@ a redelivered or resumed event computes the same ids, the unique ``_id`` turns w
 exists into a DuplicateKeyError, and only the missing documents are written.
 """
 import uuid
+from datetime import date
 
 from pymongo import ASCENDING, IndexModel
 
-from shared.store import Codec, Store
+from shared.store import Codec, Store, encode
 
 PLANS = "plans"
 TASKS = "tasks"
@@ -25,6 +26,8 @@ PROVIDERS = "providers"
 CONSENTS = "consents"
 # The accounting of disclosures: what left the program, to whom, when, under which consent, by whom.
 DISCLOSURES = "disclosures"
+# One document per patient: the suicide-risk screens and safety plan versions intake told us of.
+PATIENT_SAFETY = "patient_safety"
 
 REFERRAL_STATUS_INSTANTS = tuple(f"{status}_at" for status in
                                  ("sent", "accepted", "scheduled", "completed", "declined", "cancelled"))
@@ -40,7 +43,8 @@ class AftercareStore(Store):
         ),
         TASKS: Codec(
             instants=("created_at", "completed_at", "history.*.at", "appointment.starts_at"),
-            dates=("due_date", "attended_on", "source.week_start"),
+            dates=("due_date", "attended_on", "source.week_start", "source.screened_on", "source.measurement_due_date",
+                   "risk_assessment.screened_on", "safety_plan.recorded_on"),
             booleans=("appointment.late",),
         ),
         REFERRALS: Codec(instants=("created_at", *REFERRAL_STATUS_INSTANTS, "history.*.at"),
@@ -60,6 +64,9 @@ class AftercareStore(Store):
         PROVIDERS: Codec(instants=("created_at", "updated_at"), booleans=("accepts_electronic_referrals",)),
         CONSENTS: Codec(instants=("granted_at", "revoked_at"), dates=("expires_on", "revoked_on", "granted_on")),
         DISCLOSURES: Codec(instants=("disclosed_at",), booleans=("part2", "notice_included")),
+        # screens: {assessment_id: screen}; safety_plans: {safety_plan_id: version}.
+        PATIENT_SAFETY: Codec(instants=("screens.*.screened_at", "safety_plans.*.recorded_at"),
+                              dates=("screens.*.screened_on", "safety_plans.*.recorded_on")),
     }
     # Enrollment facts cause no events: they only ever change a plan, which carries its own outbox.
     OUTBOX_COLLECTIONS = (PLANS, TASKS, REFERRALS)
@@ -77,6 +84,10 @@ class AftercareStore(Store):
             IndexModel([("site_id", ASCENDING), ("enrollment_id", ASCENDING)]),
             IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING)]),
             IndexModel([("site_id", ASCENDING), ("status", ASCENDING), ("due_date", ASCENDING)]),
+            # The task report's counts: a site's active tasks grouped by kind, overdue by due date,
+            # read from the index alone on MongoDB.
+            IndexModel([("site_id", ASCENDING), ("status", ASCENDING), ("kind", ASCENDING), ("due_date", ASCENDING)],
+                       name="task_report"),
             IndexModel([("outbox_pending", ASCENDING)]),
         ],
         REFERRALS: [
@@ -102,6 +113,20 @@ class AftercareStore(Store):
             IndexModel([("site_id", ASCENDING), ("referral_id", ASCENDING)]),
         ],
     }
+
+    def task_counts(self, site_id: str, statuses: list[str], overdue_before: date) -> list[dict]:
+        """A site's tasks in ``statuses``, counted by the database per kind: ``[{kind, open,
+        overdue}]``, overdue those due before ``overdue_before``. One group on one field and a
+        ``$cond`` on a stored day: what MongoDB and the stand-in both answer alike (a compound group
+        key the stand-in does not). ``$eq`` spelled out, as the store's finds do, so the stand-in
+        matches the site with its index rather than as a possible array."""
+        due = encode(overdue_before)
+        groups = self.db[TASKS].aggregate([
+            {"$match": {"site_id": {"$eq": site_id}, "status": {"$in": list(statuses)}}},
+            {"$group": {"_id": "$kind", "open": {"$sum": 1},
+                        "overdue": {"$sum": {"$cond": [{"$lt": ["$due_date", due]}, 1, 0]}}}},
+        ])
+        return [{"kind": group["_id"], "open": group["open"], "overdue": group["overdue"]} for group in groups]
 
 
 # Fixed, so that ids stay the same across processes, restarts and releases.
@@ -161,6 +186,16 @@ def note_task_id(site_id: str, note_id: str) -> str:
 def intensity_task_id(site_id: str, enrollment_id: str, week_start) -> str:
     """One case-management task per enrollment-week that fell short of the program's minimum."""
     return _derived_id(f"{site_id}:{enrollment_id}:intensity_review:{week_start.isoformat()}")
+
+
+def patient_safety_id(site_id: str, patient_id: str) -> str:
+    """One suicide-risk record per patient, whichever of its events arrives first."""
+    return f"{site_id}:{patient_id}"
+
+
+def measurement_task_id(site_id: str, patient_id: str, instrument: str, due_date) -> str:
+    """One re_measurement task per patient, instrument and missed due date."""
+    return _derived_id(f"{site_id}:{patient_id}:re_measurement:{instrument}:{due_date.isoformat()}")
 
 
 def referral_disclosure_id(referral_id: str) -> str:

@@ -1,14 +1,22 @@
-"""The follow-up report clinic directors watch: iop_follow_up, per-site rates of follow-up within 7
-and 30 days after an IOP discharge. This project's own measure, not HEDIS FUH."""
+"""The reports operators and clinic directors watch: iop_follow_up, per-site rates of follow-up
+within 7 and 30 days after an IOP discharge (this project's own measure, not HEDIS FUH), and the
+case-management tasks open and overdue per site and kind (the operators' dashboard reads it)."""
 from flask_smorest import Blueprint
 
-from services.aftercare.api.schemas import FollowUpReport, FollowUpReportQuery
+from services.aftercare.api.schemas import FollowUpReport, FollowUpReportQuery, TaskReport
 from services.aftercare.use_cases import reports
 from shared.http.auth import operations_endpoint, visible_site_ids
 from shared.http.current import service_context
 
 blp = Blueprint("reports", __name__, url_prefix="/v1/reports",
-                description="iop_follow_up: follow-up after an IOP discharge, per site (this project's measure, not HEDIS FUH).")
+                description="iop_follow_up: follow-up after an IOP discharge, per site (this project's measure, not "
+                            "HEDIS FUH); case-management tasks open and overdue, per site and kind.")
+
+TASK_REPORT_EXAMPLE = {"sites": [{
+    "site_id": "mpls", "as_of": "2026-11-27", "open": 5, "overdue": 2,
+    "by_kind": [{"kind": "follow_up_appointment", "open": 2, "overdue": 1},
+                {"kind": "safety_screening", "open": 1, "overdue": 1},
+                {"kind": "re_measurement", "open": 2, "overdue": 0}]}]}
 
 
 @blp.route("/follow-up", methods=["GET"])
@@ -28,3 +36,17 @@ def follow_up_report(query):
     context = service_context()
     site_ids = visible_site_ids() or [site.id for site in context.sites.all()]
     return reports.follow_up_report(context.store, context.sites, site_ids, query["from_date"], query["to_date"])
+
+
+@blp.route("/tasks", methods=["GET"])
+@operations_endpoint
+@blp.response(200, TaskReport, example=TASK_REPORT_EXAMPLE)
+def task_report():
+    """Case-management tasks still open (open or assigned) and overdue, per site and per kind.
+
+    Overdue: an open or assigned task due before the site's today (``as_of``). Counted by the
+    database, never by reading the tasks. Every kind is listed, with zeros. An operator key sees
+    every site; a site key its own."""
+    context = service_context()
+    site_ids = visible_site_ids() or [site.id for site in context.sites.all()]
+    return reports.task_report(context.store, context.sites, site_ids)

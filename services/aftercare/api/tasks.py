@@ -35,9 +35,17 @@ def get_task(task_id):
 @blp.arguments(TaskCompletion, required=False)
 @blp.response(200, Task)
 @blp.alt_response(404, description="No such task at this site.")
-@blp.alt_response(409, description="The task is already completed or cancelled.")
+@blp.alt_response(409, description="The task is already completed or cancelled; or it is a safety_screening whose "
+                                    "risk level or safety plan is not recorded yet (problem type "
+                                    ".../problems/safety-assessment-required).")
 def complete_task(fields, task_id):
-    """Complete an open or assigned task (emits aftercare.task.completed)."""
+    """Complete an open or assigned task (emits aftercare.task.completed).
+
+    A safety_screening (opened by a positive suicide-risk screen) is completed only once a risk level
+    (a C-SSRS screen) and a safety plan (``POST /intake/v1/patients/{id}/safety-plans``) are recorded
+    for the patient on or after the day of its screen; the task then keeps both (``risk_assessment``,
+    ``safety_plan``). Until then: 409 with problem type ``.../problems/safety-assessment-required``
+    naming what is missing, and nothing changes."""
     return tasks.complete_task(store(), request_cause(), task_id, fields.get("note"))
 
 

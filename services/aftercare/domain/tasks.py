@@ -36,6 +36,7 @@ EVENT_TASK_KINDS = (
     "treatment_plan_review",  # treatment.plan.review_due (review): the plan in force is due for review
     "session_note",  # treatment.note.overdue: a session's note is still unsigned
     "intensity_review",  # scheduling.intensity.below_minimum: a week's attended hours fell short
+    "re_measurement",  # intake.measurement.overdue: a re-measurement the program's cadence asked for was missed
 )
 TASK_KINDS = PLAN_TASK_KINDS + EVENT_TASK_KINDS
 
@@ -77,6 +78,8 @@ FOLLOW_ON_TASKS = {
     "obtain_consent": {"owner_role": "case_manager", "due": {"business_days": 1}},
     # A short week is case management's to look into with the patient before the next one ends.
     "intensity_review": {"owner_role": "case_manager", "due": {"business_days": 1}},
+    # Already late when raised: today when the site is open, else its next open day.
+    "re_measurement": {"owner_role": "case_manager", "due": {"business_days": 0}},
 }
 
 DUE_RULE_KEYS = ("calendar_days", "business_days")

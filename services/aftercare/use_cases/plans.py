@@ -18,6 +18,7 @@ from services.aftercare.use_cases.consents import consent_status, covering_conse
 from services.aftercare.use_cases.follow_up import apply_enrollment_facts, record_staff_visit
 from services.aftercare.use_cases.providers import resolve_provider
 from services.aftercare.use_cases.referrals import traced
+from services.aftercare.use_cases.suicide_risk import safety_summary
 from shared import clock
 from shared.cause import Cause
 from shared.events import Event
@@ -63,8 +64,9 @@ def create_plan_on_discharge(store: AftercareStore, cause: Cause, site: Site, en
 
 
 def plan_with_its_parts(store: AftercareStore, site: Site, plan: dict) -> dict:
-    """The plan with its tasks and referrals (kept in their own collections) and its follow-up
-    windows as of the site's today (``within_7``/``within_30``)."""
+    """The plan with its tasks and referrals (kept in their own collections), its follow-up
+    windows as of the site's today (``within_7``/``within_30``), and the patient's current safety
+    plan and latest risk level (read now: a safety plan written after the plan is the one named)."""
     selector = {"site_id": plan["site_id"], "plan_id": plan["_id"]}
     follow_up = plan["follow_up"]
     return {
@@ -74,6 +76,7 @@ def plan_with_its_parts(store: AftercareStore, site: Site, plan: dict) -> dict:
         "tasks": store.tasks.find(selector, sort=[("due_date", 1), ("kind", 1)]),
         "referrals": store.referrals.find(selector, sort=[("created_at", 1), ("_id", 1)]),
         "consents": consent_status(store, site, plan["patient_id"]),
+        **safety_summary(store, site.id, plan["patient_id"]),
     }
 
 

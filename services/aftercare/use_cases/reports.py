@@ -1,9 +1,10 @@
-"""The follow-up report clinic directors watch: iop_follow_up, per-site rates of follow-up within
-7 and 30 days after an IOP discharge (this project's own measure, not HEDIS FUH: see
-domain/follow_up.py)."""
+"""The reports operators watch: iop_follow_up, per-site rates of follow-up within 7 and 30 days
+after an IOP discharge (this project's own measure, not HEDIS FUH: see domain/follow_up.py), and
+the case-management tasks still open and overdue per site and kind."""
 from datetime import date
 
 from services.aftercare.domain.follow_up import MEASURE, exclusion_of, follow_up_rates, follow_up_status
+from services.aftercare.domain.tasks import ACTIVE_STATUSES, TASK_KINDS
 from services.aftercare.store import AftercareStore
 from shared.sites import Sites
 
@@ -25,3 +26,20 @@ def _site_rates(store: AftercareStore, sites: Sites, site_id: str, first: date, 
                  "follow_up": follow_up_status(plan["discharge_date"], plan["follow_up"]["visits"], today)}
                 for plan in plans]
     return {"site_id": site_id, **follow_up_rates(measured)}
+
+
+def task_report(store: AftercareStore, sites: Sites, site_ids: list[str]) -> dict:
+    """Per site, as of its own today: the tasks still asking something of someone (open or
+    assigned) and, of those, the overdue ones (due before today), in all and per kind. Counted by
+    the database; every kind is listed, with zeros, in the order of the task kinds."""
+    return {"sites": [_site_tasks(store, sites, site_id) for site_id in site_ids]}
+
+
+def _site_tasks(store: AftercareStore, sites: Sites, site_id: str) -> dict:
+    today = sites.get(site_id).today()
+    counted = {row["kind"]: row for row in store.task_counts(site_id, sorted(ACTIVE_STATUSES), today)}
+    kinds = [*TASK_KINDS, *sorted(set(counted) - set(TASK_KINDS))]  # a kind retired since still counts
+    by_kind = [{"kind": kind, "open": counted.get(kind, {}).get("open", 0),
+                "overdue": counted.get(kind, {}).get("overdue", 0)} for kind in kinds]
+    return {"site_id": site_id, "as_of": today, "open": sum(row["open"] for row in by_kind),
+            "overdue": sum(row["overdue"] for row in by_kind), "by_kind": by_kind}

@@ -21,7 +21,7 @@ blp = Blueprint("safety_plans", __name__, url_prefix="/v1",
 def record_safety_plan(fields, patient_id):
     """Write the patient's safety plan as its next version (1, then n + 1), which becomes the plan
     in force. Emits intake.safety_plan.recorded (ids and the version; the plan's text stays in
-    intake), by which aftercare completes the same-day safety task."""
+    intake): until aftercare has it, and a risk level, the same-day safety task cannot be completed."""
     return safety_plans.record(store(), request_cause(), current_site(), patient_id, fields)
 
 

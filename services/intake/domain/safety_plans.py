@@ -21,7 +21,7 @@ as ``version_number`` (``version`` is the store's optimistic-concurrency counter
 ``version``. Each version may name
 the enrollment it was written in and the assessment that prompted it (e.g. the PHQ-9 that raised
 ``suicidal_ideation``). Each emits intake.safety_plan.recorded (ids and the version only: the text
-stays in intake), by which aftercare completes the same-day safety task.
+stays in intake): until aftercare has it, and a risk level, the same-day safety task cannot be completed.
 """
 from datetime import date
 

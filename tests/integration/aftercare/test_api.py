@@ -147,6 +147,13 @@ def raise_risk_flag(context, patient_id="pat-2"):
                            occurred_at=datetime(2026, 10, 20, 15, tzinfo=timezone.utc)))
 
 
+def raise_absence_escalation(context, patient_id="pat-2"):
+    """An outreach task: one staff complete on their own say-so (a safety screening needs its evidence)."""
+    deliver(context, event("scheduling.absence.escalated", {"enrollment_id": "enr-9", "patient_id": patient_id,
+                                                            "consecutive_absences": 2, "last_session_id": "ses-9"},
+                           occurred_at=datetime(2026, 10, 20, 15, tzinfo=timezone.utc)))
+
+
 def test_tasks_are_filtered_by_enrollment_kind_and_status(aftercare, context):
     deliver(context, completion())
     raise_risk_flag(context)
@@ -171,16 +178,16 @@ def test_the_tasks_list_is_paginated(aftercare, context):
 
 
 def test_completing_a_task_emits_task_completed_and_keeps_history(aftercare, context):
-    raise_risk_flag(context)
+    raise_absence_escalation(context)
     [task] = aftercare.get("/v1/tasks", headers=CLINICIAN).json
-    answer = aftercare.post(f"/v1/tasks/{task['id']}/complete", json={"note": "C-SSRS done"}, headers=CLINICIAN)
+    answer = aftercare.post(f"/v1/tasks/{task['id']}/complete", json={"note": "reached by phone"}, headers=CLINICIAN)
     assert (answer.status_code, answer.json["status"]) == (200, "completed")
     assert [(h["from"], h["to"]) for h in answer.json["history"]] == [("open", "completed")]
     assert [e["payload"]["task_id"] for e in pending_events(context, TASKS, "aftercare.task.completed")] == [task["id"]]
 
 
 def test_completing_a_completed_task_is_409(aftercare, context):
-    raise_risk_flag(context)
+    raise_absence_escalation(context)
     [task] = aftercare.get("/v1/tasks", headers=CLINICIAN).json
     aftercare.post(f"/v1/tasks/{task['id']}/complete", json={}, headers=CLINICIAN)
     assert aftercare.post(f"/v1/tasks/{task['id']}/complete", json={}, headers=CLINICIAN).status_code == 409
@@ -280,7 +287,7 @@ def test_the_openapi_spec_lists_every_path(aftercare):
         "/v1/tasks", "/v1/tasks/{task_id}", "/v1/tasks/{task_id}/complete", "/v1/tasks/{task_id}/assign",
         "/v1/tasks/{task_id}/reopen",
         "/v1/referrals", "/v1/referrals/{referral_id}", "/v1/referrals/{referral_id}/transitions",
-        "/v1/reports/follow-up",
+        "/v1/reports/follow-up", "/v1/reports/tasks",
         "/v1/plans/{plan_id}/follow-up-visits", "/v1/referrals/{referral_id}/packet",
         "/v1/providers", "/v1/providers/{provider_id}", "/v1/disclosures",
     }
@@ -317,7 +324,7 @@ def test_an_assignee_followed_by_a_line_break_is_refused(aftercare, context):
 
 
 def test_completing_a_task_without_a_body_completes_it_as_its_spec_says(aftercare, context):
-    raise_risk_flag(context)
+    raise_absence_escalation(context)
     [task] = aftercare.get("/v1/tasks", headers=CLINICIAN).json
     answer = aftercare.post(f"/v1/tasks/{task['id']}/complete", headers=CLINICIAN)
     assert (answer.status_code, answer.json["status"]) == (200, "completed")

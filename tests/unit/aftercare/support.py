@@ -151,6 +151,44 @@ def summary_drafted(summary_id: str = "sum-1", unmet: tuple = ("obj-2", "obj-3")
         occurred_at=occurred_at)
 
 
+# -- the suicide-risk pathway and missed re-measurements
+
+SCREEN_AT = datetime(2026, 11, 24, 16, 0, tzinfo=timezone.utc)  # Tuesday 10:00 at the site
+
+
+def risk_flag(assessment_id: str = "asm-1", instrument: str = "PHQ-9", risk_level: str | None = None,
+              occurred_at: datetime = SCREEN_AT, patient_id: str = "pat-1", enrollment_id: str | None = None,
+              site_id: str = "mpls") -> Event:
+    flags = ["suicide_risk"] if instrument == "C-SSRS" else ["suicidal_ideation"]
+    return arrival("intake.risk.flagged", {"assessment_id": assessment_id, "patient_id": patient_id,
+                                           "enrollment_id": enrollment_id, "instrument": instrument,
+                                           "risk_flags": flags, "risk_level": risk_level}, occurred_at=occurred_at,
+                   site_id=site_id)
+
+
+def cssrs_recorded(risk_level: str = "low", assessment_id: str = "asm-2", occurred_at: datetime = SCREEN_AT,
+                   patient_id: str = "pat-1") -> Event:
+    """A C-SSRS screen as intake.assessment.recorded carries it: its severity is its risk level."""
+    return arrival("intake.assessment.recorded", {
+        "assessment_id": assessment_id, "patient_id": patient_id, "enrollment_id": None, "instrument": "C-SSRS",
+        "total_score": 1, "severity": risk_level,
+        "risk_flags": ["suicide_risk"] if risk_level in ("moderate", "high") else []}, occurred_at=occurred_at)
+
+
+def safety_plan_recorded(version: int = 1, safety_plan_id: str | None = None, occurred_at: datetime = SCREEN_AT,
+                         patient_id: str = "pat-1") -> Event:
+    return arrival("intake.safety_plan.recorded", {
+        "safety_plan_id": safety_plan_id or f"sp-{version}", "patient_id": patient_id, "enrollment_id": None,
+        "version": version, "assessment_id": None}, occurred_at=occurred_at)
+
+
+def measurement_overdue(instrument: str = "PHQ-9", due_date: date = date(2026, 11, 20),
+                        occurred_at: datetime | None = None) -> Event:
+    return arrival("intake.measurement.overdue", {"enrollment_id": "enr-1", "patient_id": "pat-1",
+                                                  "instrument": instrument, "due_date": due_date},
+                   occurred_at=occurred_at)
+
+
 class StubGateway:
     """The other services' APIs as the packet reads them, answered from a table: ``{path: answer}``
     (a path not in the table could not be reached). Records what was asked."""

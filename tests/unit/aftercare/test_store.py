@@ -10,6 +10,7 @@ from services.aftercare.use_cases import (
     packets,
     providers,
     referrals,
+    suicide_risk,
     sweeps,
     tasks,
 )
@@ -24,8 +25,10 @@ from tests.unit.aftercare.support import (
     cancellation,
     cause_of,
     consent,
+    cssrs_recorded,
     discharge,
     intensity_below,
+    measurement_overdue,
     note_overdue,
     note_signed,
     plan_activated,
@@ -33,6 +36,8 @@ from tests.unit.aftercare.support import (
     plan_task,
     reconciliation,
     review_due,
+    risk_flag,
+    safety_plan_recorded,
     sud_completion,
     summary_drafted,
 )
@@ -63,6 +68,18 @@ def every_kind_of_document(context, store, site, staff):
     referrals.move_referral(store, staff, site, added["_id"], "sent")
     sweeps.sweep_referrals(store, context.sites, "aftercare", today=date(2027, 3, 1))
     second_round_documents(store, site, staff)
+    suicide_risk_documents(store, site, staff)
+
+
+def suicide_risk_documents(store, site, staff):
+    """A screen, a risk level, a safety plan, the safety screening completed on them, a missed re-measurement."""
+    for event, record in ((risk_flag(), suicide_risk.record_risk_flag),
+                          (cssrs_recorded(), suicide_risk.record_assessment),
+                          (safety_plan_recorded(), suicide_risk.record_safety_plan),
+                          (measurement_overdue(), tasks.raise_re_measurement)):
+        record(store, cause_of(event), site, event)
+    [screening] = store.tasks.find({"kind": "safety_screening"})
+    tasks.complete_task(store, staff, screening["_id"])
 
 
 def second_round_documents(store, site, staff):

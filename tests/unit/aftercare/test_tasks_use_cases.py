@@ -29,6 +29,13 @@ def screening(store, site, event=None):
     return tasks.raise_safety_screening(store, cause_of(event), site, event)
 
 
+def outreach(store, site):
+    """A task that staff complete on their own say-so (a safety screening needs its evidence first)."""
+    escalated = arrival("scheduling.absence.escalated", {"enrollment_id": "enr-1", "patient_id": "pat-1",
+                                                         "consecutive_absences": 2, "last_session_id": "ses-9"})
+    return tasks.raise_outreach(store, cause_of(escalated), site, escalated)
+
+
 # --- raised by events ----------------------------------------------------------------------
 
 def test_a_risk_flag_raises_a_safety_screening_due_the_same_day_even_on_a_saturday(store, site):
@@ -42,7 +49,8 @@ def test_a_risk_flag_raises_a_safety_screening_due_the_same_day_even_on_a_saturd
 def test_a_raised_task_names_the_event_that_raised_it_and_is_announced_as_its_consequence(store, site):
     flagged = risk_flag()
     task = screening(store, site, flagged)
-    assert task["source"] == {"event_type": "intake.risk.flagged", "event_id": flagged.event_id}
+    assert task["source"] == {"event_type": "intake.risk.flagged", "event_id": flagged.event_id,
+                              "screened_on": date(2026, 10, 17)}
     [created] = events(store, TASKS, "aftercare.task.created")
     assert (created["payload"]["task_id"], created["causation_id"]) == (task["_id"], flagged.event_id)
 
@@ -84,18 +92,18 @@ def test_a_moderate_side_effect_raises_no_task(store, site):
 # --- staff commands ------------------------------------------------------------------------
 
 def test_completing_a_task_records_who_and_when_and_announces_it_in_the_requests_correlation(store, site, staff):
-    task = screening(store, site)
-    completed = tasks.complete_task(store, staff, task["_id"], note="C-SSRS done")
+    task = outreach(store, site)
+    completed = tasks.complete_task(store, staff, task["_id"], note="reached by phone")
     assert (completed["status"], completed["completed_at"]) == ("completed", NOW)
     assert store.tasks.find_one({"_id": task["_id"]})["history"] == [
-        {"at": NOW, "by": "mpls-clinician", "from": "open", "to": "completed", "note": "C-SSRS done"}]
+        {"at": NOW, "by": "mpls-clinician", "from": "open", "to": "completed", "note": "reached by phone"}]
     [event] = events(store, TASKS, "aftercare.task.completed")
     assert (event["payload"]["task_id"], event["correlation_id"], event["causation_id"]) == (
         task["_id"], "request-1", None)
 
 
 def test_completing_a_completed_task_is_refused_and_announces_nothing_more(store, site, staff):
-    task = screening(store, site)
+    task = outreach(store, site)
     tasks.complete_task(store, staff, task["_id"])
     with pytest.raises(IllegalTransition):
         tasks.complete_task(store, staff, task["_id"])
