@@ -12,7 +12,7 @@ from system import pipeline, services
 
 WEEKS = 12
 FOLLOW_UP_DAYS = 90
-# Case-management task counts for operators: an aftercare operations endpoint (see the README).
+# Case-management task counts for operators: aftercare's operations endpoint, counted by its database.
 TASKS_REPORT = "/aftercare/v1/reports/tasks"
 
 
@@ -75,10 +75,19 @@ def follow_up(sources, key, today: date) -> dict:
 
 
 def tasks(sources, key) -> dict:
-    try:
-        return {"available": True, "sites": _get(sources, key, TASKS_REPORT)["sites"]}
-    except Unavailable as error:
-        return {"available": False, "detail": f"aftercare does not serve task counts to operators yet ({error})"}
+    """Open and overdue case-management tasks per site, and per kind over every site (the kinds with
+    open tasks, most first), as aftercare's task report counts them."""
+    sites = _get(sources, key, TASKS_REPORT)["sites"]
+    kinds: dict[str, dict] = {}
+    for site in sites:
+        for row in site["by_kind"]:
+            totals = kinds.setdefault(row["kind"], {"kind": row["kind"], "open": 0, "overdue": 0})
+            totals["open"] += row["open"]
+            totals["overdue"] += row["overdue"]
+    return {"sites": [{"site_id": site["site_id"], "as_of": site["as_of"], "open": site["open"],
+                       "overdue": site["overdue"]} for site in sites],
+            "by_kind": sorted((row for row in kinds.values() if row["open"]),
+                              key=lambda row: (-row["open"], -row["overdue"], row["kind"]))}
 
 
 def pipeline_health(sources) -> list[dict]:

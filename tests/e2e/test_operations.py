@@ -10,7 +10,11 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import uuid
+from collections import Counter
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -172,25 +176,61 @@ def test_log_lines_are_json_with_their_context_and_no_names_or_mrns(seeded):
     assert "demo-mpls-clinician" not in text and "demo-operator" not in text
 
 
-def test_the_dashboard_shows_charts_of_the_seeded_network_in_a_browser(seeded, tmp_path):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        reason = "headless Chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+SITE_KEYS = {"mpls": "demo-mpls-clinician", "stpaul": "demo-stpaul-clinician"}
+
+
+def _task_counts(system) -> tuple[int, int, dict]:
+    """Open (open or assigned) and overdue tasks over every site, and open and overdue per kind, read
+    task by task from each site's own list: what the dashboard's task panel must show."""
+    counted, kinds = Counter(), {}
+    for site_id, key in SITE_KEYS.items():
+        today = datetime.now(ZoneInfo("America/Chicago")).date().isoformat()  # both demo sites' zone
+        for status in ("open", "assigned"):
+            page, last = 1, 1
+            while page <= last:
+                answer = system.get("/aftercare/v1/tasks", headers={"Authorization": f"Bearer {key}"},
+                                    status=status, page=page, page_size=100)
+                assert answer.status_code == 200, answer.text
+                for task in answer.json():
+                    late = int(task["due_date"] < today)
+                    counted.update(open=1, overdue=late)
+                    kinds.setdefault(task["kind"], Counter()).update(open=1, overdue=late)
+                last = json.loads(answer.headers["X-Pagination"])["total_pages"]
+                page += 1
+    return counted["open"], counted["overdue"], {kind: (c["open"], c["overdue"]) for kind, c in kinds.items()}
+
+
+def _settled_task_counts(system) -> tuple[int, int, dict]:
+    """The counts once the workers have stopped opening tasks for the seeded network."""
+    def settled():
+        first = _task_counts(system)
+        time.sleep(1)
+        return first if _task_counts(system) == first else None
+
+    return wait_until(settled, timeout=60, message="the seeded network's tasks did not settle")
+
+
+def test_the_dashboard_shows_charts_of_the_seeded_network_in_a_browser(seeded, tmp_path, chromium):
     page = f"{seeded.base_url}/dashboard/#key=demo-operator"
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1400,1500",
              "--virtual-time-budget=20000", f"--user-data-dir={tmp_path / 'profile'}"]
+    open_tasks, overdue_tasks, kinds = _settled_task_counts(seeded)
     dom = subprocess.run([chromium, *flags, "--dump-dom", page], capture_output=True, text=True, timeout=120).stdout
     assert 'data-ready="true"' in dom, dom[-2000:]
-    for chart in ("chart-census", "chart-discharges", "chart-follow-up", "chart-pipeline"):
+    for chart in ("chart-census", "chart-discharges", "chart-follow-up", "chart-tasks", "chart-pipeline"):
         section = dom.split(f'id="{chart}"', 1)[1].split("</section>", 1)[0]
         assert "main-svg" in section, f"{chart} drew no chart"
     census = seeded.get("/intake/v1/census", headers=OPERATOR).json()["sites"]
     active = sum(site["active"]["total"] for site in census)
     assert f'id="kpi-active">{active}<' in dom
     assert 'id="kpi-dead-letters">0<' in dom
+    # The tasks panel shows the seeded network's tasks, as the sites' own task lists count them.
+    assert open_tasks > 0 and (open_tasks, overdue_tasks, kinds) == _task_counts(seeded)
+    assert f'id="kpi-open-tasks">{open_tasks}<' in dom
+    assert re.search(rf'id="kpi-overdue-tasks"[^>]*>{overdue_tasks}<', dom)
+    for kind, (open_count, overdue_count) in kinds.items():
+        assert re.search(rf'<tr data-kind="{kind}"><td>[^<]*</td><td>{open_count}</td><td[^>]*>{overdue_count}</td></tr>',
+                         dom), f"tasks panel: {kind} is not shown as {open_count} open, {overdue_count} overdue"
     shot = tmp_path / "dashboard.png"
     subprocess.run([chromium, *flags, f"--screenshot={shot}", page], capture_output=True, timeout=120)
     assert shot.stat().st_size > 20_000

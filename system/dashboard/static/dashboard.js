@@ -107,9 +107,11 @@ function drawFollowUp(followUp) {
 }
 
 function drawTasks(tasks) {
-  if (!tasks || !tasks.available) {
+  const body = $("tasks-table").querySelector("tbody");
+  if (!tasks) {
     Plotly.purge($("chart-tasks"));
-    $("tasks-note").textContent = tasks ? tasks.detail : "not available";
+    body.replaceChildren();
+    $("tasks-note").textContent = "task counts could not be read";
     $("kpi-open-tasks").textContent = "n/a";
     $("kpi-overdue-tasks").textContent = "n/a";
     return;
@@ -118,12 +120,24 @@ function drawTasks(tasks) {
   Plotly.react($("chart-tasks"), [
     { type: "bar", name: "open", x: sites.map(s => s.site_id), y: sites.map(s => s.open), marker: { color: "#1570ef" } },
     { type: "bar", name: "overdue", x: sites.map(s => s.site_id), y: sites.map(s => s.overdue), marker: { color: "#b42318" } },
-  ], { ...LAYOUT, yaxis: { title: "tasks" } }, PLOT);
+  ], { ...LAYOUT, yaxis: { title: "tasks", rangemode: "tozero" } }, PLOT);
   $("kpi-open-tasks").textContent = sum(sites.map(s => s.open));
   const overdue = sum(sites.map(s => s.overdue));
   $("kpi-overdue-tasks").textContent = overdue;
   $("kpi-overdue-tasks").classList.toggle("bad", overdue > 0);
-  $("tasks-note").textContent = "Open includes overdue: open tasks whose due date has passed.";
+  body.replaceChildren(...tasks.by_kind.map(row => {
+    const tr = document.createElement("tr");
+    tr.dataset.kind = row.kind;
+    [row.kind.replaceAll("_", " "), row.open, row.overdue].forEach((value, index) => {
+      const td = document.createElement("td");
+      td.textContent = value;
+      if (index === 2 && row.overdue) td.className = "bad";
+      tr.appendChild(td);
+    });
+    return tr;
+  }));
+  $("tasks-note").textContent = "Open (open or assigned) includes overdue: due before the site's today" +
+    (sites.length ? " (" + sites[0].as_of + ")" : "") + ".";
 }
 
 function drawPipeline(rows) {
