@@ -4,10 +4,13 @@ A date or instant outside these years is a typo or an attack (``0001-01-01``, ``
 overflow date arithmetic); refusing it with a 422 keeps every later computation in range. The
 specs say so: each field carries the bound as a ``pattern`` on its year (a format alone would
 promise every year from 0001 to 9999).
+
+Answer schemas derive from ``Answer``: the spec marks what they always send ``required``. Ids the
+server makes are UUIDs: ``fields.UUID`` in answers, ``UuidId`` in requests (``format: uuid``).
 """
 from datetime import date
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 EARLIEST_DAY = date(1900, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
@@ -110,3 +113,31 @@ class Text(fields.String):
         if self.one_line and any(ch in text for ch in "\r\n"):
             raise self.make_error("lines")
         return text
+
+
+# -- Answers: what the server always sends, and ids ------------------------------------------
+SOMETIMES_ABSENT = "sometimes_absent"
+ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+
+
+class Answer(Schema):
+    """An answer schema: every field is in every answer (``null`` where it ``allow_none``), so the
+    spec lists each one as ``required`` (shared/http/openapi.py) and client generators may trust
+    it. A field that is left out of some answers says so with ``metadata={SOMETIMES_ABSENT: True}``
+    and stays optional. Never loaded: request schemas declare ``required`` themselves."""
+
+    def sent_always(self) -> list[str]:
+        """The answer's property names the spec marks ``required`` (of the fields this instance dumps)."""
+        return [field.data_key or name for name, field in self.dump_fields.items()
+                if not field.metadata.get(SOMETIMES_ABSENT)]
+
+
+class UuidId(fields.String):
+    """The id of another object in a request. Every id the server makes is a UUID and the spec says
+    so (``format: uuid``), for clients to type it; the field itself refuses, with the spec's pattern,
+    what no id can be (the token shape events carry, shared/events/_fields.py), since an id naming
+    nothing stored is the use case's 422 on the same field either way."""
+
+    def __init__(self, **kwargs):
+        metadata = {"format": "uuid", **kwargs.pop("metadata", {})}
+        super().__init__(validate=WholeMatch(ID_PATTERN), metadata=metadata, **kwargs)

@@ -1,13 +1,19 @@
 """What every service's OpenAPI spec declares beyond its own schemas, so that client generators and
 linters can trust it (issue 13): an ``operationId`` per operation, every error a call can give as
-problem+json, the request and answer headers every API handles, and summaries without markup.
+problem+json, the request and answer headers every API handles, summaries without markup, every
+field an answer always sends as ``required`` (shared/http/fields.py ``Answer``), and ids in paths as
+UUIDs.
 
 An apispec plugin: flask-smorest hands each operation to :meth:`ContractPlugin.operation_helper`
-with its werkzeug rule, before the spec is served.
+with its werkzeug rule, and apispec each schema component to :meth:`ContractPlugin.schema_helper`
+after the marshmallow plugin has written it, before the spec is served.
 """
 import re
 
 from apispec import BasePlugin
+from apispec.ext.marshmallow.common import resolve_schema_instance
+
+from shared.http.fields import Answer
 
 PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 ERRORS = {
@@ -38,9 +44,29 @@ ANSWER_HEADERS = {"X-Request-ID": {"description": "The call's id (yours, or made
 REPLAYED = {"Idempotent-Replayed": {"description": "`true` when this is the stored first answer to an Idempotency-Key.",
                                     "schema": {"type": "string", "enum": ["true"]}}}
 DOUBLE_BACKTICKS = re.compile(r"``([^`]+)``")
+# Path parameters that name an object by the id the server made for it (uuid4, or uuid5 of a
+# natural key): every one is a UUID. A path segment that is a code or a day is named otherwise.
+ID_PARAMETER = re.compile(r"^(.+_)?id$")
 
 
 class ContractPlugin(BasePlugin):
+    def schema_helper(self, name, definition, schema=None, **kwargs):
+        instance = resolve_schema_instance(schema) if schema is not None else None
+        if isinstance(instance, Answer):
+            sent = [prop for prop in instance.sent_always() if prop in definition.get("properties", {})]
+            definition.pop("required", None)
+            if sent:
+                definition["required"] = sent
+        return definition
+
+    def path_helper(self, path=None, operations=None, parameters=None, **kwargs):
+        # After flask-smorest's own path helper has documented the rule's parameters. Routes take any
+        # string (a malformed id answers 404, as an unknown one does); the spec says what a real id
+        # looks like, so that generated clients type it.
+        for parameter in parameters or []:
+            if parameter.get("in") == "path" and ID_PARAMETER.match(parameter.get("name", "")):
+                parameter.setdefault("schema", {}).setdefault("format", "uuid")
+
     def operation_helper(self, path=None, operations=None, **kwargs):
         rule = kwargs.get("rule")
         for method, operation in (operations or {}).items():

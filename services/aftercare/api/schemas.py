@@ -3,6 +3,8 @@
 Request dates are bounded (``ClinicalDate``); answer schemas use plain date and instant fields:
 what is answered was stored, and is not bounded like a request.
 """
+from datetime import date
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.aftercare.domain.follow_up import VISIT_KINDS
@@ -11,7 +13,7 @@ from services.aftercare.domain.referrals import STATUSES as REFERRAL_STATUSES
 from services.aftercare.domain.tasks import STATUSES as TASK_STATUSES
 from services.aftercare.domain.tasks import TASK_KINDS
 from shared.events.codes import LEVELS_OF_CARE
-from shared.http.fields import ClinicalDate
+from shared.http.fields import SOMETIMES_ABSENT, Answer, ClinicalDate
 
 
 class WholeMatch(validate.Regexp):
@@ -36,87 +38,130 @@ NOT_BLANK = WholeMatch(f"^{_TEXT}*{_VISIBLE}{_TEXT}*$", error="Must hold more th
 REASON = [NOTE, NOT_BLANK]
 
 
-class HistoryEntry(Schema):
+class StoredMap(fields.Dict):
+    """A free-form map (a task's source and content) answered with its days as ``YYYY-MM-DD``, as
+    every other day is (Flask's own JSON would write a day as an HTTP date)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return {key: item.isoformat() if isinstance(item, date) else item for key, item in value.items()}
+
+
+class HistoryEntry(Answer):
     at = fields.AwareDateTime()
     by = fields.String(metadata={"description": "Label of the key that made the change, or 'aftercare' for an event."})
     from_status = fields.String(data_key="from", attribute="from", allow_none=True)
     to = fields.String()
-    note = fields.String(allow_none=True)
-    reason = fields.String(allow_none=True)
-    assignee = fields.String(allow_none=True)
+    # What else a change carries depends on it: left out when it has nothing to say.
+    note = fields.String(allow_none=True, metadata={SOMETIMES_ABSENT: True})
+    reason = fields.String(allow_none=True, metadata={SOMETIMES_ABSENT: True})
+    assignee = fields.String(allow_none=True, metadata={SOMETIMES_ABSENT: True})
 
 
-class Appointment(Schema):
-    id = fields.String()
+class Appointment(Answer):
+    id = fields.UUID()
     starts_at = fields.AwareDateTime()
     late = fields.Boolean(metadata={"description": "Booked after the 7-day window because no slot fitted inside it."})
 
 
-class Task(Schema):
-    id = fields.String(attribute="_id")
-    plan_id = fields.String(allow_none=True, metadata={"description": "Null for a task raised before any plan."})
-    enrollment_id = fields.String(allow_none=True)
-    patient_id = fields.String()
+class RiskAssessment(Answer):
+    assessment_id = fields.UUID(metadata={"description": "intake's assessment that recorded the level."})
+    instrument = fields.String(metadata={"example": "C-SSRS"})
+    risk_level = fields.String(metadata={"description": "The C-SSRS screener's triage: none, low, moderate or high.",
+                                         "example": "moderate"})
+    screened_on = fields.Date(metadata={"description": "The site's day of the screen."})
+
+
+class SafetyPlanReference(Answer):
+    safety_plan_id = fields.UUID(metadata={"description": "The version's id: GET /intake/v1/safety-plans/{id}.",
+                                             "example": "3f2a9c1e-8b7d-4e6f-a5c4-2d1e0f9b8a71"})
+    version = fields.Integer(metadata={"example": 2})
+    recorded_on = fields.Date(metadata={"description": "The site's day the version was written."})
+
+
+class Task(Answer):
+    id = fields.UUID(attribute="_id")
+    plan_id = fields.UUID(allow_none=True, metadata={"description": "Null for a task raised before any plan."})
+    enrollment_id = fields.UUID(allow_none=True)
+    patient_id = fields.UUID()
     kind = fields.String(metadata={"example": "follow_up_appointment"})
     owner_role = fields.String(metadata={"example": "case_manager"})
     due_date = fields.Date()
     status = fields.String(metadata={"description": "open, assigned, completed or cancelled"})
     assignee = fields.String(allow_none=True)
-    content = fields.Dict(metadata={"description": "What the task asks for, e.g. the relapse-prevention sections."})
-    source = fields.Dict(allow_none=True, metadata={"description": "What raised the task: an event, a referral, a plan window."})
-    appointment = fields.Nested(Appointment, allow_none=True, metadata={"description": "The follow-up appointment booked for this task."})
-    attended_on = fields.Date(metadata={"description": "Day of the attended visit that met the follow-up."})
-    reconciliation_id = fields.String(metadata={"description": "The medication reconciliation that closed the handoff."})
+    content = StoredMap(metadata={SOMETIMES_ABSENT: True,
+                                  "description": "What the task asks for, e.g. the relapse-prevention sections."})
+    source = StoredMap(allow_none=True, metadata={"description": "What raised the task: an event, a referral, a plan "
+                                                                 "window; days in it are YYYY-MM-DD."})
+    appointment = fields.Nested(Appointment, allow_none=True, metadata={
+        SOMETIMES_ABSENT: True, "description": "The follow-up appointment booked for this task."})
+    attended_on = fields.Date(metadata={SOMETIMES_ABSENT: True,
+                                        "description": "Day of the attended visit that met the follow-up."})
+    reconciliation_id = fields.UUID(metadata={
+        SOMETIMES_ABSENT: True, "description": "The medication reconciliation that closed the handoff."})
+    risk_assessment = fields.Nested(RiskAssessment, metadata={
+        SOMETIMES_ABSENT: True,
+        "description": "A completed safety_screening: the risk level it was completed on (recorded on or after its screen)."})
+    safety_plan = fields.Nested(SafetyPlanReference, metadata={
+        SOMETIMES_ABSENT: True,
+        "description": "A completed safety_screening: the safety plan version it was completed on."})
     created_at = fields.AwareDateTime(allow_none=True)
     completed_at = fields.AwareDateTime(allow_none=True)
     history = fields.List(fields.Nested(HistoryEntry))
 
 
-class SentDisclosure(Schema):
-    consent_id = fields.String(allow_none=True, metadata={"description": "The Part 2 consent the sending relied on."})
+class SentDisclosure(Answer):
+    consent_id = fields.UUID(allow_none=True, metadata={"description": "The Part 2 consent the sending relied on."})
     part2 = fields.Boolean(metadata={"description": "The records are a substance-use program's (42 CFR Part 2)."})
-    disclosure_id = fields.String(metadata={"description": "Its entry in the accounting of disclosures."})
+    disclosure_id = fields.UUID(metadata={"description": "Its entry in the accounting of disclosures."})
     recorded = fields.Boolean()
 
 
-class Referral(Schema):
-    id = fields.String(attribute="_id")
-    plan_id = fields.String()
-    enrollment_id = fields.String()
-    patient_id = fields.String()
+class Referral(Answer):
+    id = fields.UUID(attribute="_id")
+    plan_id = fields.UUID()
+    enrollment_id = fields.UUID()
+    patient_id = fields.UUID()
     program = fields.String(allow_none=True, metadata={"description": "The program whose records the referral discloses."})
     level_of_care = fields.String(metadata={"example": "outpatient_therapy"})
-    provider_id = fields.String(allow_none=True, metadata={"description": "The receiving provider in the site's "
+    provider_id = fields.UUID(allow_none=True, metadata={"description": "The receiving provider in the site's "
                                                                           "directory (GET /providers/{id})."})
     provider = fields.String(allow_none=True, metadata={"description": "What the provider was named by when the "
-                                                                       "referral was made: a directory id, an NPI code "
-                                                                       "or a typed name."})
-    sent_disclosure = fields.Nested(SentDisclosure, metadata={"description": "Set when the referral was sent."})
+                                                                       "referral was made: a directory id, an NPI code, "
+                                                                       "a typed name, or a typed name's name code "
+                                                                       "(`name:…`, from a discharge)."})
+    sent_disclosure = fields.Nested(SentDisclosure, metadata={SOMETIMES_ABSENT: True,
+                                                              "description": "Set when the referral was sent."})
     status = fields.String(metadata={"description": "created, sent, accepted, scheduled, completed, declined or cancelled"})
-    decline_reason = fields.String()
-    re_referral_task_id = fields.String(metadata={"description": "The task opened when the referral was declined."})
-    referral_follow_up_task_id = fields.String(metadata={"description": "The task opened when acceptance was late."})
+    # Each of these is set by the step that gives it, and left out until then.
+    decline_reason = fields.String(metadata={SOMETIMES_ABSENT: True})
+    re_referral_task_id = fields.UUID(metadata={SOMETIMES_ABSENT: True,
+                                                "description": "The task opened when the referral was declined."})
+    referral_follow_up_task_id = fields.UUID(metadata={SOMETIMES_ABSENT: True,
+                                                       "description": "The task opened when acceptance was late."})
     created_at = fields.AwareDateTime()
-    sent_at = fields.AwareDateTime()
-    accepted_at = fields.AwareDateTime()
-    scheduled_at = fields.AwareDateTime()
-    completed_at = fields.AwareDateTime()
-    declined_at = fields.AwareDateTime()
-    cancelled_at = fields.AwareDateTime()
+    sent_at = fields.AwareDateTime(metadata={SOMETIMES_ABSENT: True})
+    accepted_at = fields.AwareDateTime(metadata={SOMETIMES_ABSENT: True})
+    scheduled_at = fields.AwareDateTime(metadata={SOMETIMES_ABSENT: True})
+    completed_at = fields.AwareDateTime(metadata={SOMETIMES_ABSENT: True})
+    declined_at = fields.AwareDateTime(metadata={SOMETIMES_ABSENT: True})
+    cancelled_at = fields.AwareDateTime(metadata={SOMETIMES_ABSENT: True})
     history = fields.List(fields.Nested(HistoryEntry))
 
 
-class Visit(Schema):
+class Visit(Answer):
     on = fields.Date()
     source = fields.String(metadata={"description": "appointment (attended follow-up), referral (completed by the "
                                                     "receiving provider) or staff (recorded on the plan)"})
-    id = fields.String(metadata={"description": "The appointment, referral or recorded visit."})
-    kind = fields.String(metadata={"description": "For a visit staff recorded."})
-    provider_id = fields.String(allow_none=True)
+    id = fields.UUID(metadata={"description": "The appointment, referral or recorded visit."})
+    kind = fields.String(metadata={SOMETIMES_ABSENT: True, "description": "Only for a visit staff recorded."})
+    provider_id = fields.UUID(allow_none=True, metadata={SOMETIMES_ABSENT: True,
+                                                         "description": "Only for a visit staff recorded."})
 
 
-class FollowUp(Schema):
-    appointment_id = fields.String(allow_none=True)
+class FollowUp(Answer):
+    appointment_id = fields.UUID(allow_none=True)
     starts_at = fields.AwareDateTime(allow_none=True)
     late = fields.Boolean()
     due_date = fields.Date(allow_none=True, metadata={"description": "The booked follow-up's day."})
@@ -129,21 +174,21 @@ class FollowUp(Schema):
                           metadata={"description": "Windows raised as overdue (\"7\", \"30\") and their due dates."})
 
 
-class DischargeSummaryReference(Schema):
-    summary_id = fields.String(metadata={"description": "treatment's discharge summary (GET /treatment/v1/discharge-summaries/{id})."})
-    treatment_plan_id = fields.String(allow_none=True)
+class DischargeSummaryReference(Answer):
+    summary_id = fields.UUID(metadata={"description": "treatment's discharge summary (GET /treatment/v1/discharge-summaries/{id})."})
+    treatment_plan_id = fields.UUID(allow_none=True)
     objectives_met = fields.Integer()
     objectives_not_met = fields.Integer()
 
 
-class Goal(Schema):
-    objective_id = fields.String(metadata={"description": "A treatment plan objective the discharge summary left "
+class Goal(Answer):
+    objective_id = fields.UUID(metadata={"description": "A treatment plan objective the discharge summary left "
                                                           "unmet; its text is in the referral packet (read from treatment)."})
     source = fields.String(metadata={"example": "treatment_discharge_summary"})
 
 
-class ConsentStatus(Schema):
-    consent_id = fields.String()
+class ConsentStatus(Answer):
+    consent_id = fields.UUID()
     status = fields.String(metadata={"description": "active, expired, revoked, or pending (its revocation arrived first)"})
     scope = fields.List(fields.String())
     recipient_id = fields.String(allow_none=True, metadata={"description": "A provider of the directory, or null for "
@@ -156,10 +201,10 @@ class ConsentStatus(Schema):
     revoked_on = fields.Date(allow_none=True)
 
 
-class Plan(Schema):
-    id = fields.String(attribute="_id")
-    enrollment_id = fields.String()
-    patient_id = fields.String()
+class Plan(Answer):
+    id = fields.UUID(attribute="_id")
+    enrollment_id = fields.UUID()
+    patient_id = fields.UUID()
     program = fields.String()
     outcome = fields.String()
     discharge_date = fields.Date()
@@ -177,6 +222,11 @@ class Plan(Schema):
         "description": "The patient's Part 2 consents as intake reported them."})
     tasks = fields.List(fields.Nested(Task))
     referrals = fields.List(fields.Nested(Referral))
+    safety_plan = fields.Nested(SafetyPlanReference, allow_none=True, metadata={
+        "description": "The patient's current Stanley-Brown safety plan (the highest version intake reported, "
+                       "whenever it arrived); null when none was written."})
+    suicide_risk = fields.Nested(RiskAssessment, allow_none=True, metadata={
+        "description": "The latest suicide-risk level recorded for the patient (a C-SSRS screen); null when none."})
     created_at = fields.AwareDateTime()
 
 
@@ -212,10 +262,11 @@ class ReferralQuery(Schema):
 
 
 class ReferralCreate(Schema):
-    plan_id = fields.String(required=True)
+    plan_id = fields.String(required=True, metadata={"format": "uuid"})
     level_of_care = fields.String(required=True, validate=validate.OneOf(LEVELS_OF_CARE),
                                   metadata={"example": "psychiatry"})
-    provider_id = fields.String(validate=CODE, metadata={"description": "A provider of the site's directory.",
+    provider_id = fields.String(validate=CODE, metadata={"format": "uuid",
+                                                        "description": "A provider of the site's directory.",
                                                          "example": "0d9c4e55-7d0a-4a53-9d5e-3b8f2f6c1a20"})
     provider_name = fields.String(validate=[validate.Length(min=1, max=200), NOT_BLANK], metadata={
         "description": "A name typed by a clinician: the directory entry of that name (case, accents, punctuation "
@@ -249,18 +300,18 @@ class FollowUpReportQuery(Schema):
             raise ValidationError("Must be on or after 'from'.", field_name="to")
 
 
-class Measure(Schema):
+class Measure(Answer):
     id = fields.String(metadata={"example": "iop_follow_up"})
     title = fields.String()
     description = fields.String()
 
 
-class Exclusions(Schema):
+class Exclusions(Answer):
     death = fields.Integer()
     transfer_to_higher_level = fields.Integer(metadata={"description": "Transfers to PHP or residential care."})
 
 
-class FollowUpWindow(Schema):
+class FollowUpWindow(Answer):
     days = fields.Integer(metadata={"example": 7})
     numerator = fields.Integer(metadata={"description": "Discharges with a counting visit within the window."})
     denominator = fields.Integer(metadata={"description": "Discharges, exclusions left out, whose window is decided "
@@ -269,7 +320,7 @@ class FollowUpWindow(Schema):
     rate = fields.Float(allow_none=True, metadata={"description": "numerator / denominator; null without a denominator."})
 
 
-class SiteFollowUpRates(Schema):
+class SiteFollowUpRates(Answer):
     site_id = fields.String()
     discharges = fields.Integer(metadata={"description": "Plans whose discharge day is in the period."})
     completions = fields.Integer(metadata={"description": "Of those, discharges with outcome completed."})
@@ -285,12 +336,34 @@ class SiteFollowUpRates(Schema):
     open_30 = fields.Integer()
 
 
-class FollowUpReport(Schema):
+class FollowUpReport(Answer):
     measure = fields.Nested(Measure, metadata={"description": "What is measured: iop_follow_up, this project's own "
                                                               "measure, not HEDIS FUH."})
     from_date = fields.Date(data_key="from")
     to_date = fields.Date(data_key="to")
     sites = fields.List(fields.Nested(SiteFollowUpRates))
+
+
+class KindTaskCounts(Answer):
+    kind = fields.String(metadata={"example": "safety_screening"})
+    open = fields.Integer(metadata={"description": "Tasks of this kind still open or assigned.", "example": 3})
+    overdue = fields.Integer(metadata={"description": "Of those, the ones due before the site's today.", "example": 1})
+
+
+class SiteTaskCounts(Answer):
+    site_id = fields.String(metadata={"example": "mpls"})
+    as_of = fields.Date(metadata={"description": "The site's today, which overdue is judged against."})
+    open = fields.Integer(metadata={"description": "Tasks still asking something of someone: open or assigned "
+                                                   "(overdue ones included).", "example": 12})
+    overdue = fields.Integer(metadata={"description": "Open or assigned tasks due before the site's today.",
+                                       "example": 4})
+    by_kind = fields.List(fields.Nested(KindTaskCounts), metadata={
+        "description": "The same counts per task kind, every kind listed (zeros included)."})
+
+
+class TaskReport(Answer):
+    sites = fields.List(fields.Nested(SiteTaskCounts), metadata={
+        "description": "One entry per site the key sees: every site for an operator, its own for a site key."})
 
 
 # --- the provider directory ----------------------------------------------------------------------
@@ -344,8 +417,8 @@ class ProviderUpdate(ProviderFields):
             raise ValidationError("Send at least one field to change.", field_name="_request")
 
 
-class Provider(ProviderFields):
-    id = fields.String(attribute="_id")
+class Provider(ProviderFields, Answer):
+    id = fields.UUID(attribute="_id")
     address = fields.Nested(Address, allow_none=True)
     created_from = fields.String(metadata={"description": "directory (staff added it), typed_name (a name a clinician "
                                                           "typed) or reference (an NPI a discharge named): complete "
@@ -363,18 +436,18 @@ class ProviderQuery(Schema):
 
 # --- consent and disclosure ------------------------------------------------------------------------
 
-class Disclosure(Schema):
-    id = fields.String(attribute="_id")
-    patient_id = fields.String()
-    enrollment_id = fields.String(allow_none=True)
-    referral_id = fields.String(allow_none=True)
+class Disclosure(Answer):
+    id = fields.UUID(attribute="_id")
+    patient_id = fields.UUID()
+    enrollment_id = fields.UUID(allow_none=True)
+    referral_id = fields.UUID(allow_none=True)
     kind = fields.String(metadata={"description": "referral_sent, packet or medication_list"})
     what = fields.List(fields.String(), metadata={"description": "What was disclosed: the referral, or the packet's "
                                                                  "parts that held data.",
                                                   "example": ["patient", "program", "diagnoses", "medications"]})
     recipient_id = fields.String(allow_none=True, metadata={"description": "The provider of the directory it went to."})
     recipient_name = fields.String(allow_none=True, metadata={"description": "The provider's name at the time."})
-    consent_id = fields.String(allow_none=True, metadata={"description": "The Part 2 consent it relied on (null when "
+    consent_id = fields.UUID(allow_none=True, metadata={"description": "The Part 2 consent it relied on (null when "
                                                                          "the records are not Part 2 records)."})
     part2 = fields.Boolean(metadata={"description": "Substance-use program records (42 CFR Part 2)."})
     notice_included = fields.Boolean(metadata={"description": "The §2.32 notice went with it."})
@@ -396,35 +469,43 @@ class PacketQuery(Schema):
                        "(with what was stopped during the program), for a provider who needs only that."})
 
 
-class PacketPart(Schema):
+class PacketPart(Answer):
     status = fields.String(metadata={"description": "present; missing (its service could not be read); or withheld "
                                                     "(a Part 2 consent's scope does not name it)"})
-    reason = fields.String(metadata={"description": "Why a part is missing or withheld.",
+    reason = fields.String(metadata={SOMETIMES_ABSENT: True, "description": "Why a part is missing or withheld.",
                                      "example": "intake did not answer within 4 s"})
-    data = fields.Raw(metadata={"description": "The part, as its owning service answers it (null when there is "
-                                              "none, e.g. no safety plan written)."})
+    data = fields.Raw(metadata={SOMETIMES_ABSENT: True, "description": "The part, as its owning service answers it "
+                                                                      "(null when there is none, e.g. no safety plan "
+                                                                      "written); left out of a part not read."})
 
 
-class PacketParts(Schema):
+class PacketParts(Answer):
+    """The parts of the packet's view: patient, program, medications and stopped_medications in
+    both; the rest in the full packet only."""
+
     patient = fields.Nested(PacketPart, metadata={"description": "Identity, from intake."})
     program = fields.Nested(PacketPart, metadata={"description": "The program, its start and discharge dates."})
-    diagnoses = fields.Nested(PacketPart, metadata={"description": "ICD-10-CM, primary first, from intake."})
-    aftercare_plan = fields.Nested(PacketPart)
-    follow_up_appointment = fields.Nested(PacketPart, metadata={"description": "From scheduling."})
-    relapse_prevention_plan = fields.Nested(PacketPart)
-    safety_plan = fields.Nested(PacketPart, metadata={"description": "The latest Stanley-Brown safety plan, from intake."})
+    diagnoses = fields.Nested(PacketPart, metadata={SOMETIMES_ABSENT: True,
+                                                    "description": "ICD-10-CM, primary first, from intake."})
+    aftercare_plan = fields.Nested(PacketPart, metadata={SOMETIMES_ABSENT: True})
+    follow_up_appointment = fields.Nested(PacketPart, metadata={SOMETIMES_ABSENT: True,
+                                                                "description": "From scheduling."})
+    relapse_prevention_plan = fields.Nested(PacketPart, metadata={SOMETIMES_ABSENT: True})
+    safety_plan = fields.Nested(PacketPart, metadata={
+        SOMETIMES_ABSENT: True, "description": "The latest Stanley-Brown safety plan, from intake."})
     medications = fields.Nested(PacketPart, metadata={"description": "The discharge reconciliation, from medication."})
     stopped_medications = fields.Nested(PacketPart, metadata={"description": "Orders discontinued during the program."})
-    goals = fields.Nested(PacketPart, metadata={"description": "Unmet treatment objectives carried over, from treatment."})
+    goals = fields.Nested(PacketPart, metadata={
+        SOMETIMES_ABSENT: True, "description": "Unmet treatment objectives carried over, from treatment."})
 
 
-class PacketNotice(Schema):
+class PacketNotice(Answer):
     text = fields.String(metadata={"description": "The statement 42 CFR 2.32(a)(1) (2024) requires."})
     source = fields.String()
 
 
-class PacketConsent(Schema):
-    consent_id = fields.String()
+class PacketConsent(Answer):
+    consent_id = fields.UUID()
     scope = fields.List(fields.String(), metadata={"example": ["referral_packet"]})
     recipient_id = fields.String(allow_none=True)
     recipient_class = fields.String(allow_none=True, metadata={"example": "tpo"})
@@ -433,7 +514,7 @@ class PacketConsent(Schema):
     expiry_event = fields.String(allow_none=True, metadata={"example": "end_of_treatment"})
 
 
-class Packet(Schema):
+class Packet(Answer):
     referral = fields.Dict()
     provider = fields.Dict(allow_none=True)
     site = fields.Dict()
@@ -443,7 +524,7 @@ class Packet(Schema):
     notice = fields.Nested(PacketNotice, allow_none=True)
     consent = fields.Nested(PacketConsent, allow_none=True, metadata={
         "description": "The consent the disclosure relies on, as §2.32(b) asks: its scope, recipient, purpose, expiry."})
-    disclosure_id = fields.String(metadata={"description": "This production in the accounting of disclosures."})
+    disclosure_id = fields.UUID(metadata={"description": "This production in the accounting of disclosures."})
     parts = fields.Nested(PacketParts)
     missing = fields.List(fields.Dict(), metadata={"description": "Each part that could not be read, and why.",
                                                    "example": [{"part": "safety_plan", "reason": "intake answered 404"}]})
@@ -458,4 +539,5 @@ class FollowUpVisitCreate(Schema):
                                                                      "discharge day, not in the future.",
                                                        "example": "2026-10-29"})
     kind = fields.String(required=True, validate=validate.OneOf(VISIT_KINDS), metadata={"example": "telehealth"})
-    provider_id = fields.String(validate=CODE, metadata={"description": "The provider of the directory seen, if known."})
+    provider_id = fields.String(validate=CODE, metadata={"format": "uuid",
+                                                        "description": "The provider of the directory seen, if known."})

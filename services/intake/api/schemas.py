@@ -22,7 +22,7 @@ from services.intake.domain.enrollments import (
 )
 from shared import clock
 from shared.events.codes import LEVELS_OF_CARE, OUTCOMES
-from shared.http.fields import ClinicalDate, ClinicalInstant
+from shared.http.fields import SOMETIMES_ABSENT, Answer, ClinicalDate, ClinicalInstant, Text
 
 
 class WholeMatch(validate.Regexp):
@@ -97,19 +97,21 @@ class PatientUpdate(PatientCreate):
 PATIENT_UPDATE_RULES = {"minProperties": 1}
 
 
-class Demographics(Schema):
+class Demographics(Answer):
     mrn = fields.String(allow_none=True, metadata={"example": "MRN-1001"})
     given_name = fields.String(metadata={"example": "Alex"})
     family_name = fields.String(metadata={"example": "Rivera"})
     birth_date = fields.Date(metadata={"example": "1990-04-12"})
-    phone = fields.String(allow_none=True, metadata={"example": "+1 612 555 0100"})
-    email = fields.String(allow_none=True, metadata={"example": "alex@example.org"})
+    # A patient's are left out until given; a referred person's are null when not given.
+    phone = fields.String(allow_none=True, metadata={SOMETIMES_ABSENT: True, "example": "+1 612 555 0100"})
+    email = fields.String(allow_none=True, metadata={SOMETIMES_ABSENT: True, "example": "alex@example.org"})
 
 
 class Patient(Demographics):
-    id = fields.String(attribute="_id", metadata={"example": "8b3c1f9e-2f1d-4e8e-9f55-0c1a7b5d2e11"})
+    id = fields.UUID(attribute="_id", metadata={"example": "8b3c1f9e-2f1d-4e8e-9f55-0c1a7b5d2e11"})
     created_at = fields.AwareDateTime()
-    updated_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime(metadata={SOMETIMES_ABSENT: True,
+                                                "description": "The last change; left out until the first one."})
 
 
 class PatientQuery(Schema):
@@ -121,9 +123,15 @@ class PatientQuery(Schema):
 class StepDown(Schema):
     level_of_care = fields.String(required=True, validate=validate.OneOf(LEVELS_OF_CARE),
                                   metadata={"example": "outpatient_therapy"})
-    provider = fields.String(validate=WholeMatch(r"^[A-Za-z0-9_.:-]{1,64}$"),
-                             metadata={"description": "Provider directory code or NPI (not a person's name).",
-                                       "example": "npi:1234567893"})
+    provider = Text(max_length=200, metadata={
+        "description": "The provider of aftercare's directory the patient steps down to: a directory code (an "
+                       "entry's id from `GET /aftercare/v1/providers`, or an NPI as `npi:1234567893`), or a name "
+                       "typed by the clinician, one line of up to 200 characters (spaces, commas and accents "
+                       "welcome). The name is kept here, in the discharge record; the event carries its *name code* "
+                       "(`name:` and 32 hex digits, the same for names that differ only in case, accents, "
+                       "punctuation or spacing), which aftercare resolves to the directory entry of that name, "
+                       "or to a new entry for staff to complete.",
+        "example": "Lakeside Counseling Center, LLC"})
 
 
 class Admission(Schema):
@@ -142,7 +150,7 @@ class Admission(Schema):
 
 
 class EnrollmentCreate(Admission):
-    patient_id = id_field(required=True, metadata={"example": "8b3c1f9e-2f1d-4e8e-9f55-0c1a7b5d2e11"})
+    patient_id = id_field(required=True, metadata={"format": "uuid", "example": "8b3c1f9e-2f1d-4e8e-9f55-0c1a7b5d2e11"})
 
 
 def _teds_d_mapping() -> str:
@@ -172,14 +180,14 @@ class LengthChange(Schema):
         "example": "Slower progress than planned; PHQ-9 still 14."})
 
 
-class StatusChange(Schema):
+class StatusChange(Answer):
     at = fields.AwareDateTime()
     by = fields.String(metadata={"description": "Label of the key that made the change."})
     from_status = fields.String(data_key="from", attribute="from", allow_none=True)
     to = fields.String()
 
 
-class LengthChangeRecord(Schema):
+class LengthChangeRecord(Answer):
     at = fields.AwareDateTime()
     by = fields.String()
     from_weeks = fields.Integer()
@@ -187,7 +195,7 @@ class LengthChangeRecord(Schema):
     reason = fields.String(allow_none=True)
 
 
-class DischargeRecord(Schema):
+class DischargeRecord(Answer):
     date = fields.Date()
     step_down = fields.Nested(StepDown, allow_none=True)
     notes = fields.String(allow_none=True)
@@ -214,7 +222,7 @@ class DiagnosesUpdate(Schema):
         "example": [{"code": "F33.1", "rank": 1}, {"code": "F41.1", "rank": 2}, {"code": "F10.20", "rank": 3}]})
 
 
-class DiagnosisChange(Schema):
+class DiagnosisChange(Answer):
     at = fields.AwareDateTime()
     by = fields.String(metadata={"description": "Label of the key that made the change."})
     diagnoses = fields.List(fields.Nested(Diagnosis), metadata={"description": "The set as it was put."})
@@ -232,7 +240,7 @@ class LevelOfCareChange(Schema):
         "example": "Stable for two weeks; steps down from PHP to IOP."})
 
 
-class Period(Schema):
+class Period(Answer):
     program = fields.String(metadata={"example": "php-adult"})
     level_of_care = fields.String(allow_none=True, metadata={"description": "ASAM level of the program.",
                                                              "example": "2.5"})
@@ -243,15 +251,15 @@ class Period(Schema):
     reason = fields.String(allow_none=True, metadata={"description": "Why the level changed (free text)."})
 
 
-class MeasurementOverdueRecord(Schema):
+class MeasurementOverdueRecord(Answer):
     instrument = fields.String(metadata={"example": "PHQ-9"})
     due_date = fields.Date(metadata={"example": "2026-11-16"})
 
 
-class Enrollment(Schema):
-    id = fields.String(attribute="_id", metadata={"example": "3f0e8a52-9c1b-4d7a-a1e2-5b6c7d8e9f01"})
-    patient_id = fields.String()
-    referral_id = fields.String(allow_none=True, metadata={"description": "The referral admitted, if any."})
+class Enrollment(Answer):
+    id = fields.UUID(attribute="_id", metadata={"example": "3f0e8a52-9c1b-4d7a-a1e2-5b6c7d8e9f01"})
+    patient_id = fields.UUID()
+    referral_id = fields.UUID(allow_none=True, metadata={"description": "The referral admitted, if any."})
     program = fields.String(metadata={"description": "The current period's program.", "example": "mh-adult"})
     level_of_care = fields.String(metadata={"description": "The current period's ASAM level.", "example": "2.1"})
     start_date = fields.Date(metadata={"description": "The admission: the episode's first day."})
@@ -263,7 +271,8 @@ class Enrollment(Schema):
     diagnosis_history = fields.List(fields.Nested(DiagnosisChange), metadata={
         "description": "Every set of diagnoses put, oldest first."})
     measurement_overdue = fields.List(fields.Nested(MeasurementOverdueRecord), metadata={
-        "description": "Re-measurements the program's cadence asked for and missed (one per due date)."})
+        SOMETIMES_ABSENT: True, "description": "Re-measurements the program's cadence asked for and missed (one per "
+                                               "due date); left out until the first one is missed."})
     group_id = fields.String(allow_none=True)
     status = fields.String(metadata={"description": "active, completed or discharged"})
     outcome = fields.String(allow_none=True)
@@ -286,7 +295,7 @@ class EnrollmentQuery(Schema):
 
 # --- programs ----------------------------------------------------------------------------
 
-class Program(Schema):
+class Program(Answer):
     """A program of the site's catalog (the sites file's ``programs``; shared/programs.py)."""
 
     code = fields.String(metadata={"example": "php-adult"})
@@ -330,7 +339,8 @@ class ReferralCreate(Schema):
                             metadata={"example": "urgent"})
     contact_consent = fields.Boolean(required=True, metadata={
         "description": "The person agreed to be contacted by the program.", "example": True})
-    patient_id = id_field(metadata={"description": "An existing patient of the site. Give this or `patient`.",
+    patient_id = id_field(metadata={"format": "uuid",
+                                    "description": "An existing patient of the site. Give this or `patient`.",
                                     "example": EXAMPLE_ID})
     patient = fields.Nested(ReferredPerson, metadata={
         "description": "A person who is not a patient yet. Give this or `patient_id`; the patient is "
@@ -394,8 +404,8 @@ class ReferralStatusChange(StatusChange):
     reason = fields.String(allow_none=True, metadata={"description": FREE_TEXT})
 
 
-class Referral(Schema):
-    id = fields.String(attribute="_id", metadata={"example": EXAMPLE_ID})
+class Referral(Answer):
+    id = fields.UUID(attribute="_id", metadata={"example": EXAMPLE_ID})
     source = fields.String(metadata={"example": "primary_care"})
     reason = fields.String(metadata={"description": FREE_TEXT})
     urgency = fields.String(metadata={"example": "urgent"})
@@ -403,10 +413,10 @@ class Referral(Schema):
     # is what turns the 1 or 0 the database stand-in may return into a boolean.
     contact_consent = fields.Boolean(metadata={"example": True})
     status = fields.String(metadata={"description": ", ".join(referrals.STATUSES), "example": "received"})
-    patient_id = fields.String(allow_none=True, metadata={"description": "Set on acceptance at the latest."})
+    patient_id = fields.UUID(allow_none=True, metadata={"description": "Set on acceptance at the latest."})
     patient = fields.Nested(Demographics, allow_none=True,
                             metadata={"description": "The referred person's details as the referrer gave them."})
-    enrollment_id = fields.String(allow_none=True, metadata={"description": "Set on admission."})
+    enrollment_id = fields.UUID(allow_none=True, metadata={"description": "Set on admission."})
     status_history = fields.List(fields.Nested(ReferralStatusChange))
     received_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime(allow_none=True)
@@ -437,7 +447,8 @@ class AssessmentCreate(Schema):
                   "example": [2, 2, 1, 2, 1, 1, 2, 1, 0]})
     administered_at = ClinicalInstant(metadata={"description": "When the patient answered; default now.",
                                                      "example": "2026-11-02T09:30:00-06:00"})
-    enrollment_id = id_field(metadata={"description": "An enrollment of this patient.", "example": EXAMPLE_ID})
+    enrollment_id = id_field(metadata={"format": "uuid", "description": "An enrollment of this patient.",
+                                       "example": EXAMPLE_ID})
 
     @validates("administered_at")
     def not_in_the_future(self, value: datetime, **kwargs):
@@ -456,10 +467,10 @@ ASSESSMENT_CREATE_RULES = {"oneOf": [
 ]}
 
 
-class Assessment(Schema):
-    id = fields.String(attribute="_id", metadata={"example": EXAMPLE_ID})
-    patient_id = fields.String()
-    enrollment_id = fields.String(allow_none=True)
+class Assessment(Answer):
+    id = fields.UUID(attribute="_id", metadata={"example": EXAMPLE_ID})
+    patient_id = fields.UUID()
+    enrollment_id = fields.UUID(allow_none=True)
     instrument = fields.String(metadata={"example": "PHQ-9"})
     item_scores = fields.List(fields.Integer(), metadata={"example": [2, 2, 1, 2, 1, 1, 2, 1, 0]})
     total_score = fields.Integer(metadata={"description": "Scored by the server (the C-SSRS: its number of yes "
@@ -485,7 +496,7 @@ class AssessmentQuery(Schema):
     instrument = fields.String(validate=validate.OneOf(INSTRUMENT_CODES))
 
 
-class InstrumentProgress(Schema):
+class InstrumentProgress(Answer):
     instrument = fields.String(metadata={"example": "PHQ-9"})
     baseline = fields.Integer(metadata={"description": "First total of the episode (see `baseline_source`).",
                                         "example": 18})
@@ -509,9 +520,9 @@ class InstrumentProgress(Schema):
     count = fields.Integer(metadata={"example": 4})
 
 
-class AssessmentSummary(Schema):
-    patient_id = fields.String(metadata={"example": EXAMPLE_ID})
-    enrollment_id = fields.String(allow_none=True, metadata={
+class AssessmentSummary(Answer):
+    patient_id = fields.UUID(metadata={"example": EXAMPLE_ID})
+    enrollment_id = fields.UUID(allow_none=True, metadata={
         "description": "The current enrollment: the active one, else the last; none when never enrolled."})
     enrollment_start_date = fields.Date(allow_none=True, metadata={"example": "2026-10-05"})
     baseline_window_days = fields.Integer(metadata={
@@ -532,7 +543,7 @@ class CensusQuery(Schema):
 
 def _counts_schema(name: str, key: str, example: dict) -> type[Schema]:
     """``{total, <key>: {code: count}}``, one schema for programs and one for outcomes."""
-    return Schema.from_dict({
+    return Answer.from_dict({
         "total": fields.Integer(metadata={"example": sum(example.values())}),
         key: fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"example": example}),
     }, name=name)
@@ -544,7 +555,7 @@ OutcomeCounts = _counts_schema("OutcomeCounts", "by_outcome", {
     "incarcerated": 1})
 
 
-class SiteCensus(Schema):
+class SiteCensus(Answer):
     site_id = fields.String(metadata={"example": "mpls"})
     from_date = fields.Date(data_key="from", attribute="from", metadata={"example": "2026-10-28"})
     to_date = fields.Date(data_key="to", attribute="to", metadata={"example": "2026-11-26"})
@@ -553,7 +564,7 @@ class SiteCensus(Schema):
     discharges = fields.Nested(OutcomeCounts, metadata={"description": "Enrollments that ended in the range."})
 
 
-class Census(Schema):
+class Census(Answer):
     sites = fields.List(fields.Nested(SiteCensus), metadata={
         "description": "The caller's site; every site for an operator key."})
 
@@ -682,21 +693,21 @@ class ConsentRevocation(Schema):
                        "Not before the signature, not after today.", "example": "2026-11-26"})
 
 
-class ConsentSignatureRecord(Schema):
+class ConsentSignatureRecord(Answer):
     signed_by = fields.String(metadata={"example": "patient"})
     signer = fields.String(metadata={"example": "patient"})
     signed_on = fields.Date(metadata={"example": "2026-11-20"})
 
 
-class ConsentRevocationRecord(Schema):
+class ConsentRevocationRecord(Answer):
     revoked_on = fields.Date(metadata={"example": "2026-11-26"})
     recorded_at = fields.AwareDateTime()
     recorded_by = fields.String(metadata={"description": "Label of the key that recorded the revocation."})
 
 
-class Consent(Schema):
-    id = fields.String(attribute="_id", metadata={"example": "1e2d3c4b-5a69-4788-9a0b-1c2d3e4f5a6b"})
-    patient_id = fields.String(metadata={"example": EXAMPLE_ID})
+class Consent(Answer):
+    id = fields.UUID(attribute="_id", metadata={"example": "1e2d3c4b-5a69-4788-9a0b-1c2d3e4f5a6b"})
+    patient_id = fields.UUID(metadata={"example": EXAMPLE_ID})
     scope = fields.List(fields.String(), metadata={"example": ["diagnoses", "medications", "referral_packet"]})
     recipient_id = fields.String(allow_none=True)
     recipient_class = fields.String(allow_none=True, metadata={"example": "tpo"})
@@ -764,9 +775,11 @@ def _contacts(schema, description: str):
 class SafetyPlanCreate(Schema):
     """A Stanley-Brown safety plan: the six steps in their order, and what prompted it."""
 
-    enrollment_id = id_field(metadata={"description": "The enrollment of this patient the plan was written in.",
+    enrollment_id = id_field(metadata={"format": "uuid",
+                                       "description": "The enrollment of this patient the plan was written in.",
                                        "example": "3f0e8a52-9c1b-4d7a-a1e2-5b6c7d8e9f01"})
-    assessment_id = id_field(metadata={"description": "The assessment of this patient that prompted the plan, e.g. "
+    assessment_id = id_field(metadata={"format": "uuid",
+                                       "description": "The assessment of this patient that prompted the plan, e.g. "
                                                       "the PHQ-9 that raised `suicidal_ideation`.",
                                        "example": EXAMPLE_ID})
     warning_signs = _texts("Step 1: warning signs that a crisis may be developing.",
@@ -785,13 +798,13 @@ class SafetyPlanCreate(Schema):
                                 ["My kids"])
 
 
-class SafetyPlan(SafetyPlanCreate):
+class SafetyPlan(SafetyPlanCreate, Answer):
     """A version of the patient's safety plan, as written."""
 
-    id = fields.String(attribute="_id", metadata={"example": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"})
-    patient_id = fields.String(metadata={"example": EXAMPLE_ID})
-    enrollment_id = fields.String(allow_none=True)
-    assessment_id = fields.String(allow_none=True)
+    id = fields.UUID(attribute="_id", metadata={"example": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"})
+    patient_id = fields.UUID(metadata={"example": EXAMPLE_ID})
+    enrollment_id = fields.UUID(allow_none=True)
+    assessment_id = fields.UUID(allow_none=True)
     version = fields.Integer(attribute="version_number", metadata={
         "description": "1 for the patient's first plan, then n + 1.", "example": 2})
     current = fields.Boolean(metadata={"description": "The latest version: the plan in force.", "example": True})

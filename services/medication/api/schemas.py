@@ -12,16 +12,13 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from services.medication.domain.check_ins import ADHERENCE, SIDE_EFFECT_SEVERITIES
 from services.medication.domain.orders import ROUTES, STATUSES
-from shared.http.fields import ClinicalDate, Text, WholeMatch
+from shared.http.fields import SOMETIMES_ABSENT, Answer, ClinicalDate, Text, UuidId
 
 # Generous, but bounded: these fields end up on a printed list and in every copy of the document.
 MAX_TEXT_LENGTH = 500
 MAX_NAME_LENGTH = 200
 
 _RXNORM_CODE = re.compile(r"[0-9]{1,10}")
-# What another object is named by in a request: the token shape every id has in events
-# (shared/events/_fields.py). Existence at the site is the use case's check (422 on the field).
-ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
 
 def _rxnorm_code(value: str) -> None:
     if not _RXNORM_CODE.fullmatch(value):
@@ -31,7 +28,7 @@ def _rxnorm_code(value: str) -> None:
 # --- orders ---------------------------------------------------------------------------------
 
 class OrderCreate(Schema):
-    patient_id = fields.String(required=True, validate=WholeMatch(ID_PATTERN), metadata={
+    patient_id = UuidId(required=True, metadata={
         "description": "A patient of the caller's site, as registered with intake. A patient registered "
                        "a moment ago may not be known to medication yet (422 on patient_id): retry shortly."})
     medication = Text(required=True, metadata={"example": "Sertraline"})
@@ -55,7 +52,7 @@ class Discontinuation(Schema):
     reason = Text(required=True, metadata={"example": "sedation"})
 
 
-class OrderChange(Schema):
+class OrderChange(Answer):
     at = fields.AwareDateTime(metadata={"description": "ISO 8601 instant with offset."})
     by = fields.String(metadata={"description": "Label of the key that made the change."})
     action = fields.String(metadata={"description": "adjusted or discontinued"})
@@ -64,9 +61,9 @@ class OrderChange(Schema):
     reason = fields.String()
 
 
-class Order(Schema):
-    id = fields.String(attribute="_id")
-    patient_id = fields.String()
+class Order(Answer):
+    id = fields.UUID(attribute="_id")
+    patient_id = fields.UUID()
     medication = fields.String()
     rxnorm = fields.String(allow_none=True)
     indication = fields.String(allow_none=True)
@@ -81,7 +78,9 @@ class Order(Schema):
     updated_at = fields.AwareDateTime()
     discontinued_at = fields.AwareDateTime(allow_none=True)
     history = fields.List(fields.Nested(OrderChange), metadata={
-        "description": "Every change after creation, oldest first: what, when, who and why."})
+        SOMETIMES_ABSENT: True,
+        "description": "Every change after creation, oldest first: what, when, who and why. Left out of a "
+                       "patient's medication list without include=history."})
 
 
 class OrderQuery(Schema):
@@ -94,12 +93,12 @@ class MedicationsQuery(Schema):
         "description": "`history` adds the discontinued orders and every order's change history."})
 
 
-class PatientMedications(Schema):
-    patient_id = fields.String()
+class PatientMedications(Answer):
+    patient_id = fields.UUID()
     current = fields.List(fields.Nested(Order), metadata={
         "description": "Active orders at their current dose, by medication name."})
     discontinued = fields.List(fields.Nested(Order), metadata={
-        "description": "Only with include=history: stopped orders, by medication name."})
+        SOMETIMES_ABSENT: True, "description": "Only with include=history: stopped orders, by medication name."})
 
 
 # --- check-ins and adherence ----------------------------------------------------------------
@@ -112,15 +111,14 @@ class SideEffect(Schema):
 
 
 class CheckInCreate(Schema):
-    patient_id = fields.String(required=True, validate=WholeMatch(ID_PATTERN),
-                               metadata={"description": "A patient of the caller's site."})
+    patient_id = UuidId(required=True, metadata={"description": "A patient of the caller's site."})
     adherence = fields.String(required=True, validate=validate.OneOf(ADHERENCE), metadata={"example": "taken"})
     side_effects = fields.List(fields.Nested(SideEffect), load_default=list)
 
 
-class CheckIn(Schema):
-    id = fields.String(attribute="_id")
-    patient_id = fields.String()
+class CheckIn(Answer):
+    id = fields.UUID(attribute="_id")
+    patient_id = fields.UUID()
     adherence = fields.String()
     side_effects = fields.List(fields.Nested(SideEffect))
     checked_in_at = fields.AwareDateTime()
@@ -136,8 +134,8 @@ class AdherenceQuery(Schema):
     end = ClinicalDate(data_key="to", metadata={"description": "Last day, included; default today at the site."})
 
 
-class Adherence(Schema):
-    patient_id = fields.String()
+class Adherence(Answer):
+    patient_id = fields.UUID()
     start = fields.Date(data_key="from")
     end = fields.Date(data_key="to")
     check_ins = fields.Integer()
@@ -150,18 +148,19 @@ class Adherence(Schema):
 
 # --- reconciliations ------------------------------------------------------------------------
 
-class LastChange(Schema):
+class LastChange(Answer):
     at = fields.AwareDateTime()
     action = fields.String()
     from_dose = fields.String(allow_none=True)
     to_dose = fields.String(allow_none=True)
 
 
-class ReconciledMedication(Schema):
-    order_id = fields.String()
+class ReconciledMedication(Answer):
+    order_id = fields.UUID()
     medication = fields.String()
-    rxnorm = fields.String()
-    indication = fields.String()
+    # Left out when the order has none, so that a printed list never says "None".
+    rxnorm = fields.String(metadata={SOMETIMES_ABSENT: True})
+    indication = fields.String(metadata={SOMETIMES_ABSENT: True})
     dose = fields.String(metadata={"description": "The dose current at reconciliation."})
     route = fields.String()
     frequency = fields.String()
@@ -172,10 +171,10 @@ class ReconciledMedication(Schema):
     last_change = fields.Nested(LastChange, allow_none=True)
 
 
-class Reconciliation(Schema):
-    id = fields.String(attribute="_id")
-    enrollment_id = fields.String()
-    patient_id = fields.String()
+class Reconciliation(Answer):
+    id = fields.UUID(attribute="_id")
+    enrollment_id = fields.UUID()
+    patient_id = fields.UUID()
     outcome = fields.String()
     discharge_date = fields.Date()
     medications = fields.List(fields.Nested(ReconciledMedication))

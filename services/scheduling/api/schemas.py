@@ -40,7 +40,7 @@ from services.scheduling.domain.schedule import SESSION_KINDS
 from services.scheduling.domain.sessions import CANCELLED, SCHEDULED
 from shared.business_days import WEEKDAYS
 from shared.http.current import current_site
-from shared.http.fields import ClinicalDate, ClinicalInstant
+from shared.http.fields import SOMETIMES_ABSENT, Answer, ClinicalDate, ClinicalInstant
 
 
 class WholeMatch(validate.Regexp):
@@ -110,8 +110,8 @@ class GroupQuery(Schema):
     archived = fields.Boolean(metadata={"description": "true: archived groups only; false: active groups only."})
 
 
-class Group(Schema):
-    id = fields.String(attribute="_id")
+class Group(Answer):
+    id = fields.UUID(attribute="_id")
     name = fields.String()
     program = fields.String()
     modality = fields.String()
@@ -129,9 +129,9 @@ class Group(Schema):
     updated_at = SiteInstant()
 
 
-class RosterEntry(Schema):
-    enrollment_id = fields.String()
-    patient_id = fields.String()
+class RosterEntry(Answer):
+    enrollment_id = fields.UUID()
+    patient_id = fields.UUID()
     joined_at = SiteInstant(metadata={"description": "When the patient took the seat or joined the waiting list."})
 
 
@@ -139,8 +139,8 @@ class WaitingEntry(RosterEntry):
     position = fields.Integer(metadata={"description": "1 is seated next."})
 
 
-class Roster(Schema):
-    group_id = fields.String()
+class Roster(Answer):
+    group_id = fields.UUID()
     capacity = fields.Integer()
     enrolled = fields.List(fields.Nested(RosterEntry))
     waiting_list = fields.List(fields.Nested(WaitingEntry), metadata={"description": "First come, first served."})
@@ -152,15 +152,15 @@ class MeetingPath(Schema):
                                                        "example": "2026-12-09"})
 
 
-class SessionAttendee(Schema):
-    enrollment_id = fields.String()
-    patient_id = fields.String()
-    session_id = fields.String()
+class SessionAttendee(Answer):
+    enrollment_id = fields.UUID()
+    patient_id = fields.UUID()
+    session_id = fields.UUID()
     status = fields.String(metadata={"description": "scheduled, cancelled, or the attendance taken."})
 
 
-class SessionRoster(Schema):
-    group_id = fields.String()
+class SessionRoster(Answer):
+    group_id = fields.UUID()
     date = fields.Date()
     starts_at = SiteInstant(allow_none=True)
     ends_at = SiteInstant(allow_none=True)
@@ -169,14 +169,14 @@ class SessionRoster(Schema):
 
 # --- schedules, sessions and attendance ------------------------------------------------------
 
-class AttendanceEntry(Schema):
+class AttendanceEntry(Answer):
     status = fields.String()
     recorded_at = SiteInstant()
     recorded_by = fields.String(metadata={"description": "Label of the key that recorded it."})
 
 
-class Session(Schema):
-    id = fields.String()
+class Session(Answer):
+    id = fields.UUID()
     kind = fields.String(metadata={"description": f"One of {', '.join(SESSION_KINDS)}."})
     starts_at = SiteInstant(metadata={"example": "2026-12-01T09:00:00-06:00"})
     ends_at = SiteInstant(metadata={"example": "2026-12-01T12:00:00-06:00"})
@@ -194,13 +194,13 @@ class SessionQuery(Schema):
 
 
 class AttendanceRecord(Schema):
-    enrollment_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    enrollment_id = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={"format": "uuid"})
     status = fields.String(required=True, validate=validate.OneOf(ATTENDANCE_STATUSES),
                            metadata={"description": "late counts as attended; excused neither counts towards nor "
                                                     "ends a streak of unexcused absences."})
 
 
-class WeekHours(Schema):
+class WeekHours(Answer):
     week_start = fields.Date(metadata={"description": "The Monday of the week, at the site."})
     scheduled_hours = fields.Float()
 
@@ -209,7 +209,7 @@ class IntensityWarning(WeekHours):
     minimum_hours = fields.Float()
 
 
-class ProgramChange(Schema):
+class ProgramChange(Answer):
     program = fields.String(metadata={"example": "op-adult"})
     previous_program = fields.String(metadata={"example": "mh-adult"})
     effective_date = fields.Date(metadata={"description": "The first day re-planned to the new program's cadence."})
@@ -217,9 +217,9 @@ class ProgramChange(Schema):
     applied_at = SiteInstant()
 
 
-class Schedule(Schema):
-    enrollment_id = fields.String()
-    patient_id = fields.String()
+class Schedule(Answer):
+    enrollment_id = fields.UUID()
+    patient_id = fields.UUID()
     program = fields.String(metadata={"description": "The program in force: the admission's, or the last change of "
                                                      "level of care's."})
     program_changes = fields.List(fields.Nested(ProgramChange), metadata={
@@ -227,6 +227,8 @@ class Schedule(Schema):
     intensity_below_minimum_weeks = fields.List(fields.Date(), metadata={
         "description": "Mondays of the finished weeks whose attended (present) hours stayed below the program's "
                        "minimum; each raised scheduling.intensity.below_minimum once."})
+    # As intake's admission named it: intake refuses only what no id can be, and an unknown group
+    # leaves the enrollment with placement group_unavailable; not always a UUID, then.
     group_id = fields.String(allow_none=True)
     group_placement = fields.String(metadata={
         "description": f"One of {', '.join(GROUP_PLACEMENTS)}: waitlisted has no group sessions until a seat "
@@ -241,7 +243,7 @@ class Schedule(Schema):
                        "`weekly_minimum_hours`, e.g. 9 h for adult IOP, 6 h for adolescents, 20 h for PHP)."})
 
 
-class AttendanceWeek(Schema):
+class AttendanceWeek(Answer):
     week_start = fields.Date()
     scheduled_hours = fields.Float()
     attended_hours = fields.Float()
@@ -251,8 +253,8 @@ class AttendanceWeek(Schema):
                        "the week of admission."})
 
 
-class AttendanceSummary(Schema):
-    enrollment_id = fields.String()
+class AttendanceSummary(Answer):
+    enrollment_id = fields.UUID()
     minimum_weekly_hours = fields.Float()
     attended_hours_total = fields.Float()
     unexcused_absences_in_a_row = fields.Integer(metadata={"description": "The current streak of unexcused absences."})
@@ -261,33 +263,39 @@ class AttendanceSummary(Schema):
 
 # --- appointments ----------------------------------------------------------------------------
 
-class AppointmentHistoryEntry(Schema):
+class AppointmentHistoryEntry(Answer):
+    """One change; what else it carries depends on the action."""
+
     at = SiteInstant()
     by = fields.String()
     action = fields.String()
-    starts_at = SiteInstant()
-    status = fields.String()
-    reason = fields.String(metadata={"description": "The cancellation's reason code."})
-    note = fields.String(metadata={"description": "The cancellation's note, kept here only: never sent in an event."})
+    starts_at = SiteInstant(metadata={SOMETIMES_ABSENT: True,
+                                      "description": "Booked and rescheduled: the new start."})
+    status = fields.String(metadata={SOMETIMES_ABSENT: True,
+                                     "description": "Cancelled and attendance: the new status."})
+    reason = fields.String(metadata={SOMETIMES_ABSENT: True, "description": "The cancellation's reason code."})
+    note = fields.String(metadata={SOMETIMES_ABSENT: True, "description": "The cancellation's note, when given, kept "
+                                                                          "here only: never sent in an event."})
 
 
-class Appointment(Schema):
-    id = fields.String(attribute="_id")
-    patient_id = fields.String()
-    enrollment_id = fields.String(allow_none=True)
+class Appointment(Answer):
+    id = fields.UUID(attribute="_id")
+    patient_id = fields.UUID()
+    enrollment_id = fields.UUID(allow_none=True)
     kind = fields.String(metadata={"description": f"One of {', '.join(APPOINTMENT_KINDS)}.", "example": FOLLOW_UP})
     starts_at = SiteInstant()
     ends_at = SiteInstant()
     status = fields.String(metadata={"description": f"One of {', '.join(APPOINTMENT_STATUSES)}."})
     late = fields.Boolean(metadata={"description": "The follow-up falls after the 7-day window."})
     discharge_date = fields.Date(allow_none=True)
-    booked_by_staff = fields.Boolean(metadata={"description": "Booked with POST /appointments (else by the system)."})
+    booked_by_staff = fields.Boolean(metadata={
+        SOMETIMES_ABSENT: True, "description": "`true`: booked with POST /appointments; left out when booked by the system."})
     history = fields.List(fields.Nested(AppointmentHistoryEntry))
 
 
 class AppointmentCreate(Schema):
     patient_id = fields.String(required=True, validate=CODE, metadata={
-        "description": "A patient of the caller's site (registered or admitted there).",
+        "format": "uuid", "description": "A patient of the caller's site (registered or admitted there).",
         "example": "5f0c2b1e-8f7a-4d3c-9b2a-1e6d4c3b2a10"})
     kind = fields.String(required=True, validate=validate.OneOf(APPOINTMENT_KINDS), metadata={
         "description": "`aftercare_follow_up` needs `enrollment_id`, a discharged enrollment without a follow-up "
@@ -299,7 +307,7 @@ class AppointmentCreate(Schema):
     duration_minutes = fields.Integer(required=True, strict=True, validate=validate.Range(
         min=MIN_APPOINTMENT_MINUTES, max=MAX_APPOINTMENT_MINUTES), metadata={"example": 50})
     enrollment_id = fields.String(validate=CODE, metadata={
-        "description": "One of the patient's enrollments at the site (required for a follow-up).",
+        "format": "uuid", "description": "One of the patient's enrollments at the site (required for a follow-up).",
         "example": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"})
 
 
@@ -338,14 +346,14 @@ class CalendarLinkCreate(Schema):
         "description": "Whose calendar: a patient's sessions and appointments, or a group's meetings.",
         "example": "patient"})
     id = fields.String(required=True, validate=CODE, metadata={
-        "description": "The patient's or the group's id, at the caller's site.",
+        "format": "uuid", "description": "The patient's or the group's id, at the caller's site.",
         "example": "5f0c2b1e-8f7a-4d3c-9b2a-1e6d4c3b2a10"})
 
 
-class CalendarLink(Schema):
-    id = fields.String(attribute="_id")
+class CalendarLink(Answer):
+    id = fields.UUID(attribute="_id")
     feed = fields.String(metadata={"description": f"One of {', '.join(FEEDS)}."})
-    feed_id = fields.String(metadata={"description": "The patient's or the group's id."})
+    feed_id = fields.UUID(metadata={"description": "The patient's or the group's id."})
     status = fields.String(metadata={"description": f"One of {', '.join(LINK_STATUSES)}: a revoked link's address "
                                                     "answers 404."})
     created_at = SiteInstant()

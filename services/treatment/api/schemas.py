@@ -10,7 +10,7 @@ from services.treatment.domain.notes import FORMATS, KINDS
 from services.treatment.domain.notes import STATUSES as NOTE_STATUSES
 from services.treatment.domain.plans import MODALITIES, PROGRESS, SIGNER_ROLES
 from services.treatment.domain.plans import STATUSES as PLAN_STATUSES
-from shared.http.fields import ClinicalDate, ClinicalInstant, Text
+from shared.http.fields import Answer, ClinicalDate, ClinicalInstant, Text
 
 # Ids, codes and signer identifiers: tokens, never prose (a signer is a staff id or "patient", not a name).
 TOKEN = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="Must be an identifier: 1 to 64 letters, digits, _ . : -")
@@ -47,8 +47,8 @@ def _signer(**kwargs):
 # --- plans: requests ---------------------------------------------------------------------------
 
 class ObjectiveIn(Schema):
-    id = fields.String(validate=TOKEN, metadata={"description": "Keep this objective of the draft (and its "
-                                                                "progress); leave out for a new one."})
+    id = fields.String(validate=TOKEN, metadata={
+        "format": "uuid", "description": "Keep this objective of the draft (and its progress); leave out for a new one."})
     description = written(max_length=LONG_TEXT, allow_none=True, load_default=None,
                        metadata={"example": "Uses one coping skill from the group when anxious, 5 days in 7"})
     target_date = ClinicalDate(allow_none=True, load_default=None, metadata={"example": "2026-12-15"})
@@ -57,14 +57,16 @@ class ObjectiveIn(Schema):
 
 
 class GoalIn(Schema):
-    id = fields.String(validate=TOKEN, metadata={"description": "Keep this goal of the draft; leave out for a new one."})
+    id = fields.String(validate=TOKEN, metadata={
+        "format": "uuid", "description": "Keep this goal of the draft; leave out for a new one."})
     description = written(max_length=LONG_TEXT, allow_none=True, load_default=None,
                        metadata={"example": "Manage anxiety without avoidance"})
     objectives = _items(ObjectiveIn, load_default=list)
 
 
 class ProblemIn(Schema):
-    id = fields.String(validate=TOKEN, metadata={"description": "Keep this problem of the draft; leave out for a new one."})
+    id = fields.String(validate=TOKEN, metadata={
+        "format": "uuid", "description": "Keep this problem of the draft; leave out for a new one."})
     description = written(max_length=LONG_TEXT, allow_none=True, load_default=None,
                        metadata={"example": "Panic attacks keep the patient from work"})
     diagnosis_code = fields.String(allow_none=True, load_default=None, validate=ICD_10_CM, metadata={
@@ -73,7 +75,8 @@ class ProblemIn(Schema):
 
 
 class InterventionIn(Schema):
-    id = fields.String(validate=TOKEN, metadata={"description": "Keep this intervention; leave out for a new one."})
+    id = fields.String(validate=TOKEN, metadata={
+        "format": "uuid", "description": "Keep this intervention; leave out for a new one."})
     modality = fields.String(required=True, validate=validate.OneOf(MODALITIES), metadata={"example": "group"})
     description = written(max_length=LONG_TEXT, allow_none=True, load_default=None,
                        metadata={"example": "CBT skills group"})
@@ -83,6 +86,7 @@ class InterventionIn(Schema):
 
 class PlanCreate(Schema):
     enrollment_id = fields.String(required=True, validate=TOKEN, metadata={
+        "format": "uuid",
         "description": "An enrollment of the caller's site as intake admitted it. One admitted a moment ago may "
                        "not be known to treatment yet (422 on enrollment_id): retry shortly."})
 
@@ -98,7 +102,7 @@ class SignatureCreate(Schema):
 
 
 class ProgressIn(Schema):
-    objective_id = fields.String(required=True, validate=TOKEN)
+    objective_id = fields.String(required=True, validate=TOKEN, metadata={"format": "uuid"})
     status = fields.String(required=True, validate=validate.OneOf(PROGRESS), metadata={"example": "progressing"})
     comment = written(max_length=LONG_TEXT, allow_none=True, load_default=None)
 
@@ -120,8 +124,8 @@ class PlanQuery(Schema):
 
 # --- plans: answers ----------------------------------------------------------------------------
 
-class Objective(Schema):
-    id = fields.String()
+class Objective(Answer):
+    id = fields.UUID()
     description = fields.String(allow_none=True)
     target_date = ClinicalDate(allow_none=True)
     measure = fields.String(allow_none=True)
@@ -130,42 +134,42 @@ class Objective(Schema):
     progress_on = ClinicalDate(allow_none=True)
 
 
-class Goal(Schema):
-    id = fields.String()
+class Goal(Answer):
+    id = fields.UUID()
     description = fields.String(allow_none=True)
     objectives = fields.List(fields.Nested(Objective))
 
 
-class PlanProblem(Schema):
-    id = fields.String()
+class PlanProblem(Answer):
+    id = fields.UUID()
     description = fields.String(allow_none=True)
     diagnosis_code = fields.String(allow_none=True)
     goals = fields.List(fields.Nested(Goal))
 
 
-class Intervention(Schema):
-    id = fields.String()
+class Intervention(Answer):
+    id = fields.UUID()
     modality = fields.String()
     description = fields.String(allow_none=True)
     frequency = fields.String()
     responsible_role = fields.String()
 
 
-class Signature(Schema):
+class Signature(Answer):
     role = fields.String()
     signer = fields.String()
     signed_at = ClinicalInstant()
     recorded_by = fields.String(metadata={"description": "Label of the key that recorded the signature."})
 
 
-class ReviewProgress(Schema):
-    objective_id = fields.String()
+class ReviewProgress(Answer):
+    objective_id = fields.UUID()
     status = fields.String()
     comment = fields.String(allow_none=True)
 
 
-class Review(Schema):
-    id = fields.String()
+class Review(Answer):
+    id = fields.UUID()
     reviewed_on = ClinicalDate()
     reviewed_at = ClinicalInstant()
     recorded_by = fields.String()
@@ -174,14 +178,14 @@ class Review(Schema):
     next_review_date = ClinicalDate()
 
 
-class Plan(Schema):
-    id = fields.String(attribute="_id")
-    enrollment_id = fields.String()
-    patient_id = fields.String()
+class Plan(Answer):
+    id = fields.UUID(attribute="_id")
+    enrollment_id = fields.UUID()
+    patient_id = fields.UUID()
     program = fields.String(allow_none=True)
     version = fields.Integer(attribute="plan_version", metadata={"description": "1 for the first plan, then one more per revision."})
     status = fields.String(metadata={"description": "draft, active (in force) or superseded"})
-    previous_version_id = fields.String(allow_none=True)
+    previous_version_id = fields.UUID(allow_none=True)
     required_signatures = fields.List(fields.String(), metadata={"example": ["clinician", "patient"]})
     signatures = fields.List(fields.Nested(Signature))
     problems = fields.List(fields.Nested(PlanProblem))
@@ -214,7 +218,8 @@ class NoteEdit(Schema):
                                "example": {"data": "Attended on time; described two panic episodes this week.",
                                            "assessment": "Anxiety lower than at intake.",
                                            "plan": "Continue exposure hierarchy; review diary next session."}})
-    objective_ids = fields.List(fields.String(validate=TOKEN), load_default=list, validate=validate.Length(max=MAX_ITEMS),
+    objective_ids = fields.List(fields.String(validate=TOKEN, metadata={"format": "uuid"}), load_default=list,
+                                validate=validate.Length(max=MAX_ITEMS),
                                 metadata={"description": "Objectives of the enrollment's treatment plan this "
                                                          "session addressed."})
 
@@ -228,25 +233,25 @@ class AddendumCreate(Schema):
     signer = _signer(required=True)
 
 
-class Addendum(Schema):
-    id = fields.String()
+class Addendum(Answer):
+    id = fields.UUID()
     text = fields.String()
     signer = fields.String()
     signed_at = ClinicalInstant()
     recorded_by = fields.String()
 
 
-class Note(Schema):
-    id = fields.String(attribute="_id")
-    enrollment_id = fields.String()
-    patient_id = fields.String()
-    session_id = fields.String()
+class Note(Answer):
+    id = fields.UUID(attribute="_id")
+    enrollment_id = fields.UUID()
+    patient_id = fields.UUID()
+    session_id = fields.UUID()
     kind = fields.String(metadata={"description": ", ".join(KINDS)})
     author_role = fields.String(metadata={"example": "clinician"})
     format = fields.String(metadata={"description": ", ".join(FORMATS)})
     sections = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True))
-    objective_ids = fields.List(fields.String())
-    group_session_id = fields.String(allow_none=True, metadata={"description": "The group meeting whose narrative "
+    objective_ids = fields.List(fields.UUID())
+    group_session_id = fields.UUID(allow_none=True, metadata={"description": "The group meeting whose narrative "
                                                                               "this note shares."})
     group_narrative = fields.String(allow_none=True, metadata={
         "description": "The group meeting's narrative: as it is now for a draft, as signed for a signed note."})
@@ -278,13 +283,13 @@ class GroupNarrative(Schema):
         "example": "Topic: cognitive distortions. Six members attended; worked through thought records in pairs."})
 
 
-class GroupSession(Schema):
-    id = fields.String(attribute="_id")
-    group_id = fields.String()
+class GroupSession(Answer):
+    id = fields.UUID(attribute="_id")
+    group_id = fields.UUID()
     starts_at = ClinicalInstant()
     kind = fields.String()
     narrative = fields.String(allow_none=True)
-    note_ids = fields.List(fields.String(), metadata={"description": "The attendees' notes."})
+    note_ids = fields.List(fields.UUID(), metadata={"description": "The attendees' notes."})
     updated_at = ClinicalInstant()
     updated_by = fields.String(allow_none=True)
 
@@ -295,38 +300,38 @@ class GroupSessionQuery(Schema):
 
 # --- discharge summaries ----------------------------------------------------------------------
 
-class SummaryProblem(Schema):
-    id = fields.String()
+class SummaryProblem(Answer):
+    id = fields.UUID()
     description = fields.String(allow_none=True)
     diagnosis_code = fields.String(allow_none=True)
 
 
-class SummaryObjective(Schema):
-    objective_id = fields.String()
-    problem_id = fields.String()
-    goal_id = fields.String()
+class SummaryObjective(Answer):
+    objective_id = fields.UUID()
+    problem_id = fields.UUID()
+    goal_id = fields.UUID()
     description = fields.String(allow_none=True)
     target_date = ClinicalDate(allow_none=True)
     measure = fields.String(allow_none=True)
     progress = fields.String(allow_none=True)
 
 
-class DischargeSummary(Schema):
-    id = fields.String(attribute="_id")
-    enrollment_id = fields.String()
-    patient_id = fields.String()
+class DischargeSummary(Answer):
+    id = fields.UUID(attribute="_id")
+    enrollment_id = fields.UUID()
+    patient_id = fields.UUID()
     outcome = fields.String()
     discharge_date = ClinicalDate()
     status = fields.String(metadata={"description": "draft"})
-    plan_id = fields.String(allow_none=True)
+    plan_id = fields.UUID(allow_none=True)
     plan_version = fields.Integer(allow_none=True)
     plan_status = fields.String(allow_none=True, metadata={"description": "active, or draft when none was signed"})
     problems = fields.List(fields.Nested(SummaryProblem))
     objectives = fields.List(fields.Nested(SummaryObjective))
-    met_objective_ids = fields.List(fields.String())
-    unmet_objective_ids = fields.List(fields.String(), metadata={
+    met_objective_ids = fields.List(fields.UUID())
+    unmet_objective_ids = fields.List(fields.UUID(), metadata={
         "description": "Progressing, not met or never reviewed: carried over by aftercare."})
-    discontinued_objective_ids = fields.List(fields.String())
+    discontinued_objective_ids = fields.List(fields.UUID())
     signed_note_count = fields.Integer()
     created_at = ClinicalInstant()
 

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from services.webhooks.domain.deliveries import ERROR_KINDS, STATUSES
 from services.webhooks.domain.endpoints import MAX_SECRET_OVERLAP, SECRET_OVERLAP
 from services.webhooks.domain.urls import MAX_URL_LENGTH
-from shared.http.fields import ClinicalInstant
+from shared.http.fields import Answer, ClinicalInstant
 
 EVENT_TYPE = validate.Regexp(r"^(\*|[a-z_]+\.[a-z_]+\.[a-z_]+)$", error="Must be an event type, or '*'.")
 EVENT_TYPE_NAME = validate.Regexp(r"^[a-z_]+\.[a-z_]+\.[a-z_]+$", error="Must be an event type.")
@@ -32,14 +32,14 @@ class EndpointUpdate(EndpointCreate):
     """Every field of the creation, each optional."""
 
 
-class SigningSecret(Schema):
+class SigningSecret(Answer):
     created_at = ClinicalInstant()
     expires_at = ClinicalInstant(allow_none=True, metadata={
         "description": "When this secret stops signing (a rotated-out secret); null for the current one."})
 
 
-class Endpoint(Schema):
-    id = fields.String(attribute="_id")
+class Endpoint(Answer):
+    id = fields.UUID(attribute="_id")
     url = fields.String()
     description = fields.String(allow_none=True)
     event_types = fields.List(fields.String())
@@ -69,7 +69,7 @@ class SecretRotation(Schema):
         metadata={"description": "How long the previous secret keeps signing next to the new one. Default 24."})
 
 
-class Attempt(Schema):
+class Attempt(Answer):
     at = ClinicalInstant()
     status_code = fields.Integer(allow_none=True, metadata={"description": "The receiver's status; null when none came."})
     latency_ms = fields.Integer()
@@ -77,10 +77,10 @@ class Attempt(Schema):
         "description": "Why the attempt failed; null when it was answered 2xx."})
 
 
-class Delivery(Schema):
-    id = fields.String(attribute="_id", metadata={"description": "Also the `webhook-id` header of every attempt."})
-    endpoint_id = fields.String()
-    event_id = fields.String()
+class Delivery(Answer):
+    id = fields.UUID(attribute="_id", metadata={"description": "Also the `webhook-id` header of every attempt."})
+    endpoint_id = fields.UUID()
+    event_id = fields.UUID()
     event_type = fields.String()
     status = fields.String(validate=validate.OneOf(STATUSES))
     attempt_count = fields.Integer()
@@ -97,5 +97,5 @@ class DeliveryQuery(Schema):
     event_type = fields.String(validate=EVENT_TYPE_NAME)
 
 
-class Retried(Schema):
+class Retried(Answer):
     retried = fields.Integer(metadata={"description": "How many failed deliveries are due again now."})
