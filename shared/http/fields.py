@@ -132,6 +132,19 @@ class Answer(Schema):
                 if not field.metadata.get(SOMETIMES_ABSENT)]
 
 
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"
+
+
+class Uuid(fields.String):
+    """The id of an object another service made (a scheduling group, a provider of aftercare's
+    directory), given by a client to a service that cannot look it up: it must at least be a UUID,
+    as every id the services make is, so that what is answered back keeps ``format: uuid``."""
+
+    def __init__(self, **kwargs):
+        metadata = {"format": "uuid", **kwargs.pop("metadata", {})}
+        super().__init__(validate=WholeMatch(UUID_PATTERN), metadata=metadata, **kwargs)
+
+
 class UuidId(fields.String):
     """The id of another object in a request. Every id the server makes is a UUID and the spec says
     so (``format: uuid``), for clients to type it; the field itself refuses, with the spec's pattern,

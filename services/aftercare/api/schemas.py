@@ -191,7 +191,7 @@ class ConsentStatus(Answer):
     consent_id = fields.UUID()
     status = fields.String(metadata={"description": "active, expired, revoked, or pending (its revocation arrived first)"})
     scope = fields.List(fields.String())
-    recipient_id = fields.String(allow_none=True, metadata={"description": "A provider of the directory, or null for "
+    recipient_id = fields.UUID(allow_none=True, metadata={"description": "A provider of the directory, or null for "
                                                                            "a class of recipients."})
     recipient_class = fields.String(allow_none=True, metadata={"description": "tpo: the 2024 rule's single consent "
                                                                               "for treatment, payment and operations."})
@@ -445,7 +445,7 @@ class Disclosure(Answer):
     what = fields.List(fields.String(), metadata={"description": "What was disclosed: the referral, or the packet's "
                                                                  "parts that held data.",
                                                   "example": ["patient", "program", "diagnoses", "medications"]})
-    recipient_id = fields.String(allow_none=True, metadata={"description": "The provider of the directory it went to."})
+    recipient_id = fields.UUID(allow_none=True, metadata={"description": "The provider of the directory it went to."})
     recipient_name = fields.String(allow_none=True, metadata={"description": "The provider's name at the time."})
     consent_id = fields.UUID(allow_none=True, metadata={"description": "The Part 2 consent it relied on (null when "
                                                                          "the records are not Part 2 records)."})
@@ -507,7 +507,7 @@ class PacketNotice(Answer):
 class PacketConsent(Answer):
     consent_id = fields.UUID()
     scope = fields.List(fields.String(), metadata={"example": ["referral_packet"]})
-    recipient_id = fields.String(allow_none=True)
+    recipient_id = fields.UUID(allow_none=True)
     recipient_class = fields.String(allow_none=True, metadata={"example": "tpo"})
     purpose = fields.String(metadata={"example": "treatment"})
     expires_on = fields.Date(allow_none=True)

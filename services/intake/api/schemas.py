@@ -22,7 +22,7 @@ from services.intake.domain.enrollments import (
 )
 from shared import clock
 from shared.events.codes import LEVELS_OF_CARE, OUTCOMES
-from shared.http.fields import SOMETIMES_ABSENT, Answer, ClinicalDate, ClinicalInstant, Text
+from shared.http.fields import SOMETIMES_ABSENT, Answer, ClinicalDate, ClinicalInstant, Text, Uuid
 
 
 class WholeMatch(validate.Regexp):
@@ -143,7 +143,8 @@ class Admission(Schema):
     planned_weeks = fields.Integer(strict=True, validate=PLANNED_WEEKS, metadata={
         "description": "Default the program's `planned_weeks`; within its `min_weeks`..`max_weeks` (else 422).",
         "example": 8})
-    group_id = id_field(metadata={"description": "Scheduling group the patient joins."})
+    group_id = Uuid(metadata={"description": "Scheduling group the patient joins (its id, a UUID; intake does not "
+                                             "look it up)."})
     level_of_care = fields.String(validate=WholeMatch(ASAM_LEVEL_PATTERN), metadata={
         "description": "Deprecated: the level of care comes from the program. When given it must be the "
                        "program's (else 422); leave it out.", "deprecated": True, "example": "2.1"})
@@ -273,7 +274,7 @@ class Enrollment(Answer):
     measurement_overdue = fields.List(fields.Nested(MeasurementOverdueRecord), metadata={
         SOMETIMES_ABSENT: True, "description": "Re-measurements the program's cadence asked for and missed (one per "
                                                "due date); left out until the first one is missed."})
-    group_id = fields.String(allow_none=True)
+    group_id = fields.UUID(allow_none=True)
     status = fields.String(metadata={"description": "active, completed or discharged"})
     outcome = fields.String(allow_none=True)
     discharge = fields.Nested(DischargeRecord, allow_none=True)
@@ -622,7 +623,7 @@ class ConsentCreate(Schema):
         "example": ["diagnoses", "medications", "discharge_summary", "referral_packet"],
         "uniqueItems": True,
         "anyOf": [{"maxItems": 1}, {"items": {"not": {"enum": [consents.ALL_RECORDS]}}}]})
-    recipient_id = id_field(metadata={
+    recipient_id = Uuid(metadata={
         "description": "§2.31(a)(4): the one recipient: a provider of aftercare's directory "
                        "(`GET /aftercare/v1/providers`), by its id. Give this or `recipient_class`.",
         "example": "7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f"})
@@ -709,7 +710,7 @@ class Consent(Answer):
     id = fields.UUID(attribute="_id", metadata={"example": "1e2d3c4b-5a69-4788-9a0b-1c2d3e4f5a6b"})
     patient_id = fields.UUID(metadata={"example": EXAMPLE_ID})
     scope = fields.List(fields.String(), metadata={"example": ["diagnoses", "medications", "referral_packet"]})
-    recipient_id = fields.String(allow_none=True)
+    recipient_id = fields.UUID(allow_none=True)
     recipient_class = fields.String(allow_none=True, metadata={"example": "tpo"})
     purpose = fields.String(metadata={"example": "treatment"})
     purpose_detail = fields.String(allow_none=True, metadata={"description": FREE_TEXT})

@@ -227,9 +227,9 @@ class Schedule(Answer):
     intensity_below_minimum_weeks = fields.List(fields.Date(), metadata={
         "description": "Mondays of the finished weeks whose attended (present) hours stayed below the program's "
                        "minimum; each raised scheduling.intensity.below_minimum once."})
-    # As intake's admission named it: intake refuses only what no id can be, and an unknown group
-    # leaves the enrollment with placement group_unavailable; not always a UUID, then.
-    group_id = fields.String(allow_none=True)
+    # As intake's admission named it (a UUID, which intake checks); an unknown group leaves the
+    # enrollment with placement group_unavailable.
+    group_id = fields.UUID(allow_none=True)
     group_placement = fields.String(metadata={
         "description": f"One of {', '.join(GROUP_PLACEMENTS)}: waitlisted has no group sessions until a seat "
                        "frees; group_unavailable means an unknown or archived group."})

@@ -14,7 +14,7 @@ NO_SUCH_ID = "5d2c7a10-6b3e-4f8a-9c1d-2e3f4a5b6c7d"
 def consent_body(**changes) -> dict:
     """Diagnoses and the referral packet to one provider, for treatment, until the end of treatment;
     a change to None leaves the field out."""
-    body = {"scope": ["referral_packet", "diagnoses"], "recipient_id": "prov-7", "purpose": "treatment",
+    body = {"scope": ["referral_packet", "diagnoses"], "recipient_id": "7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "purpose": "treatment",
             "expiry_event": "end_of_treatment",
             "signature": {"signed_by": "patient", "signer": "patient", "signed_on": days_ago(2)}, **changes}
     return {key: value for key, value in body.items() if value is not None}
@@ -43,7 +43,7 @@ def test_a_consent_is_recorded_active_with_its_elements(intake):
     assert {key: answer.json[key] for key in ("patient_id", "status", "scope", "recipient_id", "recipient_class",
                                               "purpose", "expiry_event", "last_day", "signature", "revocation")} == {
         "patient_id": patient_id, "status": "active", "scope": ["diagnoses", "referral_packet"],
-        "recipient_id": "prov-7", "recipient_class": None, "purpose": "treatment", "expiry_event": "end_of_treatment",
+        "recipient_id": "7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "recipient_class": None, "purpose": "treatment", "expiry_event": "end_of_treatment",
         "last_day": None, "signature": {"signed_by": "patient", "signer": "patient", "signed_on": days_ago(2)},
         "revocation": None}
 
@@ -54,7 +54,7 @@ def test_the_granted_event_carries_ids_and_codes_only(intake, intake_context):
     [event] = pending_events(intake_context, CONSENTS, "intake.consent.granted")
     assert event["payload"] == {
         "consent_id": consent["id"], "patient_id": consent["patient_id"], "scope": ["diagnoses", "referral_packet"],
-        "recipient_id": "prov-7", "recipient_class": None, "purpose": "other", "expires_on": days_ago(-30),
+        "recipient_id": "7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "recipient_class": None, "purpose": "other", "expires_on": days_ago(-30),
         "expiry_event": None}
 
 
@@ -68,6 +68,7 @@ def test_a_tpo_consent_names_a_class_of_recipients(intake):
     ({"scope": ["diagnoses", "diagnoses"]}, "scope"),
     ({"recipient_class": "tpo"}, "recipient_id"),
     ({"recipient_id": None}, "recipient_id"),
+    ({"recipient_id": "prov-7"}, "recipient_id"),  # a provider of the directory is named by its id, a UUID
     ({"purpose": "other"}, "purpose_detail"),
     ({"purpose": "other", "purpose_detail": "   "}, "purpose_detail"),
     ({"purpose_detail": "Because."}, "purpose_detail"),

@@ -10,13 +10,13 @@ from tests.integration.intake.helpers import admit, days_ago, discharge, registe
 
 def test_an_admission_is_active_with_its_planned_end_and_emits_admitted(intake, intake_context):
     patient_id = register(intake)
-    enrollment = admit(intake, patient_id, start_date="2026-09-07", group_id="group-1")
+    enrollment = admit(intake, patient_id, start_date="2026-09-07", group_id="5d6c2b1a-0e9f-4a8b-9c7d-6e5f4a3b2c1d")
     assert (enrollment["status"], enrollment["planned_weeks"], enrollment["planned_end_date"]) == (
         "active", 8, "2026-11-01")
     [event] = pending_events(intake_context, ENROLLMENTS, "intake.enrollment.admitted")
     assert event["payload"] == {
         "enrollment_id": enrollment["id"], "patient_id": patient_id, "program": "mh-adult", "level_of_care": "2.1",
-        "start_date": "2026-09-07", "planned_weeks": 8, "planned_end_date": "2026-11-01", "group_id": "group-1",
+        "start_date": "2026-09-07", "planned_weeks": 8, "planned_end_date": "2026-11-01", "group_id": "5d6c2b1a-0e9f-4a8b-9c7d-6e5f4a3b2c1d",
     }
 
 

@@ -30,7 +30,9 @@ def allows(intake):
 @pytest.mark.parametrize("change, field", [
     ({"group_id": ""}, "group_id"),  # was a 500: the admitted event refused it after the checks
     ({"group_id": "group 1"}, "group_id"),
-    ({"group_id": "group-1\n"}, "group_id"),  # the spec's pattern (ECMA) ends at the end, not before a newline
+    # The spec's pattern (ECMA) ends at the end, not before a newline.
+    ({"group_id": "5d6c2b1a-0e9f-4a8b-9c7d-6e5f4a3b2c1d\n"}, "group_id"),
+    ({"group_id": "group-1"}, "group_id"),  # every group id is a UUID: the answer says format uuid
     ({"level_of_care": "2.1 (high)"}, "level_of_care"),
     ({"level_of_care": "x" * 17}, "level_of_care"),
     ({"planned_weeks": 0}, "planned_weeks"),

@@ -56,16 +56,12 @@ SOMETIMES_ABSENT = {
     "treatment": {},
     "webhooks": {},
 }
-# Fields named like ids that are not ids the services make: natural keys (a site, a measure's code),
-# and what a client names without the service checking it exists (intake cannot know aftercare's
-# providers or scheduling's groups), answered back as given.
+# Fields named like ids that are not ids the services make: natural keys (a site, a measure's code).
 NOT_UUIDS = {
-    "intake": {"Admission": ["group_id"], "EnrollmentCreate": ["group_id"], "Enrollment": ["group_id"],
-               "ConsentCreate": ["recipient_id"], "Consent": ["recipient_id"], "SiteCensus": ["site_id"]},
-    "scheduling": {"Schedule": ["group_id"]},
+    "intake": {"SiteCensus": ["site_id"]},
+    "scheduling": {},
     "medication": {},
-    "aftercare": {"ConsentStatus": ["recipient_id"], "Disclosure": ["recipient_id"], "PacketConsent": ["recipient_id"],
-                  "Measure": ["id"], "SiteFollowUpRates": ["site_id"], "SiteTaskCounts": ["site_id"]},
+    "aftercare": {"Measure": ["id"], "SiteFollowUpRates": ["site_id"], "SiteTaskCounts": ["site_id"]},
     "treatment": {},
     "webhooks": {},
 }
