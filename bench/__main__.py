@@ -1,7 +1,9 @@
 """``make bench``: every benchmark, bounded to a few minutes, figures printed (never asserted)."""
 import sys
 
-from bench import completions, fan_out, http_read
+from bench import completions, fan_out, http_read, site_size
 
 if __name__ == "__main__":
-    sys.exit(completions.main([]) or http_read.main([]) or fan_out.main(["--completions", "10"]))
+    # site_size at its own defaults takes about 7 minutes (RESULTS.md); one run of 5 calls about 80 s.
+    sys.exit(completions.main([]) or http_read.main([]) or fan_out.main(["--completions", "10"])
+             or site_size.main(["--repeats", "1", "--calls", "5"]))
