@@ -72,6 +72,14 @@ def _spelled_out(key: str, value):
     return {"$eq": value} if plain and key != "_id" and not key.startswith("$") and "." not in key else value
 
 
+def _holds_instant(value) -> bool:
+    if isinstance(value, dict):
+        return any(_holds_instant(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_instant(item) for item in value)
+    return isinstance(value, datetime)
+
+
 def read_instant(value):
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
@@ -171,11 +179,20 @@ class Documents:
         return [self.codec.decode(document) for document in cursor.skip(skip).limit(limit)]
 
     def count(self, query: dict) -> int:
-        return self.raw.count_documents(query_of(query))
+        # count_documents groups on the constant 1, which the stand-in cannot run in SQL: it counts
+        # in Python over the whole collection. A group on null is the same count to MongoDB and runs
+        # in SQL, except that the stand-in's aggregation compares instants unlike its finds; a query
+        # on an instant keeps count_documents.
+        query = query_of(query)
+        if _holds_instant(query):
+            return self.raw.count_documents(query)
+        pipeline = [{"$match": query}, {"$group": {"_id": None, "count": {"$sum": 1}}}]
+        return next((group["count"] for group in self.raw.aggregate(pipeline)), 0)
 
     def count_by(self, query: dict, field: str) -> dict:
         """How many documents matching ``query`` hold each value of the top-level ``field``,
-        counted by the database (one aggregation, not a document per item sent over)."""
+        counted by the database (one aggregation, not a document per item sent over). Not for a
+        query on an instant: the stand-in's aggregation compares those unlike its finds."""
         pipeline = [{"$match": query_of(query)}, {"$group": {"_id": f"${field}", "count": {"$sum": 1}}}]
         return {group["_id"]: group["count"] for group in self.raw.aggregate(pipeline)}
 

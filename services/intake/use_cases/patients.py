@@ -1,5 +1,4 @@
 """Registering patients, changing their demographics, and finding them for other use cases."""
-import re
 import uuid
 
 from pymongo.errors import DuplicateKeyError
@@ -73,7 +72,7 @@ def matching(site_id: str, mrn: str | None = None, name: str | None = None) -> d
     if mrn is not None:
         query["mrn"] = mrn
     if name is not None:
-        query["family_name_folded"] = {"$regex": "^" + re.escape(rules.folded_name(name))}
+        query["family_name_folded"] = rules.starting_with(rules.folded_name(name))
     return query
 
 
