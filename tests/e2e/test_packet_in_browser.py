@@ -33,7 +33,7 @@ PROVIDER = "Lakeside Counseling Center, LLC"
 PART_TITLES = {
     "patient": "Patient", "program": "Program", "diagnoses": "Diagnoses (ICD-10-CM)",
     "aftercare_plan": "Aftercare plan", "follow_up_appointment": "Follow-up appointment",
-    "relapse_prevention_plan": "Relapse-prevention plan", "safety_plan": "Safety plan",
+    "relapse_prevention_plan": "Relapse-prevention plan", "safety_plan": "Safety plan (Stanley-Brown)",
     "medications": "Medications at discharge (reconciled)", "stopped_medications": "Stopped during the program",
     "goals": "Goals carried over (treatment objectives not met)",
 }
@@ -209,7 +209,13 @@ def test_the_packet_shows_every_part_and_the_notice_in_a_browser_and_a_missing_p
                              kind="aftercare_follow_up").json()[0]
     assert appointment["starts_at"] in parts["Follow-up appointment"]
     assert parts["Relapse-prevention plan"] and parts["Relapse-prevention plan"] != "None recorded."
-    assert "Not sleeping" in parts["Safety plan"] and "My kids" in parts["Safety plan"]
+    safety_plan = parts[PART_TITLES["safety_plan"]]
+    assert "1. Warning signs: Not sleeping; Pulling away from friends" in safety_plan
+    assert "2. Internal coping strategies: Walk the dog" in safety_plan
+    assert "Maria (sister), +1 612 555 0142" in safety_plan
+    assert f"6. Making the environment safe (lethal-means counselling, {today.isoformat()})" in safety_plan
+    assert "agreed: Sister keeps the pills." in safety_plan and "Reasons for living: My kids" in safety_plan
+    assert "patient_id" not in safety_plan and "recorded by" not in safety_plan  # no raw fields of the record
     assert "Buprenorphine" in parts[PART_TITLES["medications"]]
     assert "Trazodone" not in parts[PART_TITLES["medications"]]
     assert "Trazodone 50 mg, stopped" in parts["Stopped during the program"]

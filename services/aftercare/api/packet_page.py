@@ -91,7 +91,26 @@ TEMPLATE = """<!doctype html>
   {% for section in data.sections %}<p><strong>{{ section.title }}</strong> ({{ section.prompt }}):
   {{ section["items"] | join("; ") or "not written yet" }}</p>{% endfor %}
 {%- endcall %}
-{{ part("safety_plan", "Safety plan") }}
+{%- macro contacts(people) -%}
+  {%- if people %}<ul>{% for person in people %}<li>{{ person.name }}
+  {%- if person.kind %} ({{ person.kind | replace("_", " ") }}){% endif %}{% if person.phone %}, {{ person.phone }}{% endif %}</li>
+  {%- endfor %}</ul>{% else %}<p>none written</p>{% endif -%}
+{%- endmacro -%}
+{% call(data) part("safety_plan", "Safety plan (Stanley-Brown)") -%}
+  <p>Version {{ data.version }}, written {{ data.created_at }}.</p>
+  <p><strong>1. Warning signs:</strong> {{ data.warning_signs | join("; ") or "none written" }}</p>
+  <p><strong>2. Internal coping strategies:</strong> {{ data.internal_coping_strategies | join("; ") or "none written" }}</p>
+  <p><strong>3. People and social settings that provide distraction:</strong></p>{{ contacts(data.social_distractions) }}
+  <p><strong>4. People to ask for help:</strong></p>{{ contacts(data.people_to_ask_for_help) }}
+  <p><strong>5. Professionals and agencies to contact in a crisis:</strong></p>{{ contacts(data.professionals_and_agencies) }}
+  {%- set means = data.environment_safety or {} %}
+  <p><strong>6. Making the environment safe (lethal-means counselling{% if means.counselled_on %}, {{ means.counselled_on }}{% endif %}):</strong>
+  means discussed: {{ (means.means_discussed or []) | map("replace", "_", " ") | join(", ") or "none" }};
+  agreed: {{ (means.actions_agreed or []) | join("; ") or "nothing recorded" }}</p>
+  {%- if data.reasons_for_living %}
+  <p><strong>Reasons for living:</strong> {{ data.reasons_for_living | join("; ") }}</p>
+  {%- endif %}
+{%- endcall %}
 {%- endif %}
 {% call(data) part("medications", "Medications at discharge (reconciled)") -%}
   <table><tr><th>Medication</th><th>Dose, route, frequency</th><th>Prescriber</th><th>Since</th></tr>
