@@ -1,10 +1,12 @@
 """The census: enrollments active now by program, admissions by program and discharges by
 outcome over a date range, per site.
 
-The enrollments active now, which grow with the site, are counted by the database (a ``$group``,
-which the embedded stand-in runs in SQL); admissions and discharges are read for the range only
-(at most a year, with projections) because an admission counts under its first period's program.
+Counted by the database (a ``$group`` each, which the embedded stand-in runs in SQL): the
+enrollments active now by program, admissions in the range by the program admitted to, discharges
+in the range by outcome. Enrollments stored before ``admitted_program`` was kept are read and
+counted here by their first period.
 """
+from collections import Counter
 from datetime import date
 
 from services.intake.domain import census as rules
@@ -24,8 +26,12 @@ def _site_census(store: IntakeStore, site: Site, start: date | None, end: date |
     start, end = rules.census_range(site.today(), start, end)
     at_site, in_range = {"site_id": site.id}, {"$gte": start, "$lte": end}
     active = store.enrollments.count_by({**at_site, "status": ACTIVE}, "program")
-    admitted = store.enrollments.find({**at_site, "start_date": in_range}, projection={"program": 1, "periods": 1})
-    discharged = store.enrollments.find({**at_site, "discharge.date": in_range}, projection={"outcome": 1})
-    counts = rules.census(site.programs, active, map(rules.admitted_program, admitted),
-                          (e["outcome"] for e in discharged))
+    admitted_in_range = {**at_site, "start_date": in_range}
+    admitted = Counter(store.enrollments.count_by(admitted_in_range, "admitted_program"))
+    if admitted.pop(None, 0):
+        stored_before = store.enrollments.find({**admitted_in_range, "admitted_program": None},
+                                               projection={"program": 1, "periods": 1})
+        admitted.update(map(rules.admitted_program, stored_before))
+    discharged = store.enrollments.count_by({**at_site, "discharge.date": in_range}, "outcome")
+    counts = rules.census(site.programs, active, admitted, discharged)
     return {"site_id": site.id, "from": start, "to": end, **counts}

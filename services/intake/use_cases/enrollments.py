@@ -48,6 +48,8 @@ def admit_patient(store: IntakeStore, cause: Cause, site: Site, patient_id: str,
         "patient_id": patient_id,
         "referral_id": referral_id,
         "program": plan.program,
+        # The program counted as admitted to (the census groups on it), kept through level-of-care changes.
+        "admitted_program": plan.program,
         "level_of_care": plan.level_of_care,
         "start_date": plan.start_date,
         "planned_weeks": plan.planned_weeks,
