@@ -37,5 +37,8 @@ def get_plan(plan_id):
 def record_follow_up_visit(fields, plan_id):
     """Record a follow-up visit with any provider that aftercare heard of no other way (a visit at a
     clinic outside the network, a telehealth call): it counts for iop_follow_up like an attended
-    follow-up appointment. Answers the plan with its follow-up as it is then."""
+    follow-up appointment. Answers the plan with its follow-up as it is then.
+
+    422 on ``visited_on`` for a day before the plan's discharge day or after the site's today, and
+    on ``provider_id`` for a provider not in the site's directory."""
     return add_follow_up_visit(store(), request_cause(), current_site(), plan_id, fields)
