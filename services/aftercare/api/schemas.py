@@ -13,7 +13,7 @@ from services.aftercare.domain.referrals import STATUSES as REFERRAL_STATUSES
 from services.aftercare.domain.tasks import STATUSES as TASK_STATUSES
 from services.aftercare.domain.tasks import TASK_KINDS
 from shared.events.codes import LEVELS_OF_CARE
-from shared.http.fields import SOMETIMES_ABSENT, Answer, ClinicalDate
+from shared.http.fields import SOMETIMES_ABSENT, Answer, ClinicalDate, Uuid
 
 
 class WholeMatch(validate.Regexp):
@@ -231,13 +231,13 @@ class Plan(Answer):
 
 
 class PlanQuery(Schema):
-    enrollment_id = fields.String()
-    patient_id = fields.String()
+    enrollment_id = Uuid()
+    patient_id = Uuid()
 
 
 class TaskQuery(Schema):
-    enrollment_id = fields.String()
-    patient_id = fields.String()
+    enrollment_id = Uuid()
+    patient_id = Uuid()
     kind = fields.String(validate=validate.OneOf(TASK_KINDS))
     status = fields.String(validate=validate.OneOf(TASK_STATUSES))
     due_before = ClinicalDate(metadata={"description": "Only tasks due strictly before this day."})
@@ -257,7 +257,7 @@ class TaskReopening(Schema):
 
 
 class ReferralQuery(Schema):
-    plan_id = fields.String()
+    plan_id = Uuid()
     status = fields.String(validate=validate.OneOf(REFERRAL_STATUSES))
 
 
@@ -457,8 +457,8 @@ class Disclosure(Answer):
 
 
 class DisclosureQuery(Schema):
-    patient_id = fields.String(validate=CODE, metadata={"example": "8b3c1f9e-2f1d-4e8e-9f55-0c1a7b5d2e11"})
-    referral_id = fields.String(validate=CODE)
+    patient_id = Uuid(metadata={"example": "8b3c1f9e-2f1d-4e8e-9f55-0c1a7b5d2e11"})
+    referral_id = Uuid()
 
 
 # --- the referral packet -----------------------------------------------------------------------------

@@ -289,7 +289,7 @@ class Enrollment(Answer):
 
 
 class EnrollmentQuery(Schema):
-    patient_id = fields.String()
+    patient_id = Uuid()
     status = fields.String(validate=validate.OneOf(STATUSES))
     program = fields.String()
 

@@ -12,7 +12,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from services.medication.domain.check_ins import ADHERENCE, SIDE_EFFECT_SEVERITIES
 from services.medication.domain.orders import ROUTES, STATUSES
-from shared.http.fields import SOMETIMES_ABSENT, Answer, ClinicalDate, Text, UuidId
+from shared.http.fields import SOMETIMES_ABSENT, Answer, ClinicalDate, Text, Uuid, UuidId
 
 # Generous, but bounded: these fields end up on a printed list and in every copy of the document.
 MAX_TEXT_LENGTH = 500
@@ -84,7 +84,7 @@ class Order(Answer):
 
 
 class OrderQuery(Schema):
-    patient_id = fields.String()
+    patient_id = Uuid()
     status = fields.String(validate=validate.OneOf(STATUSES))
 
 
@@ -126,7 +126,7 @@ class CheckIn(Answer):
 
 
 class CheckInQuery(Schema):
-    patient_id = fields.String()
+    patient_id = Uuid()
 
 
 class AdherenceQuery(Schema):
@@ -182,5 +182,5 @@ class Reconciliation(Answer):
 
 
 class ReconciliationQuery(Schema):
-    enrollment_id = fields.String()
-    patient_id = fields.String()
+    enrollment_id = Uuid()
+    patient_id = Uuid()

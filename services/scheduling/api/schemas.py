@@ -40,7 +40,7 @@ from services.scheduling.domain.schedule import SESSION_KINDS
 from services.scheduling.domain.sessions import CANCELLED, SCHEDULED
 from shared.business_days import WEEKDAYS
 from shared.http.current import current_site
-from shared.http.fields import SOMETIMES_ABSENT, Answer, ClinicalDate, ClinicalInstant
+from shared.http.fields import SOMETIMES_ABSENT, Answer, ClinicalDate, ClinicalInstant, Uuid
 
 
 class WholeMatch(validate.Regexp):
@@ -312,8 +312,8 @@ class AppointmentCreate(Schema):
 
 
 class AppointmentQuery(Schema):
-    patient_id = fields.String()
-    enrollment_id = fields.String()
+    patient_id = Uuid()
+    enrollment_id = Uuid()
     kind = fields.String(validate=CODE)
     status = fields.String(validate=validate.OneOf(APPOINTMENT_STATUSES))
     from_date = ClinicalDate(data_key="from", metadata={"description": "Starting on or after this date at the site."})
@@ -374,7 +374,7 @@ class CalendarLinkCreated(CalendarLink):
 
 class CalendarLinkQuery(Schema):
     feed = fields.String(validate=validate.OneOf(FEEDS))
-    feed_id = fields.String(validate=CODE)
+    feed_id = Uuid()
     status = fields.String(validate=validate.OneOf(LINK_STATUSES))
 
 

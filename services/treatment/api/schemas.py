@@ -10,7 +10,7 @@ from services.treatment.domain.notes import FORMATS, KINDS
 from services.treatment.domain.notes import STATUSES as NOTE_STATUSES
 from services.treatment.domain.plans import MODALITIES, PROGRESS, SIGNER_ROLES
 from services.treatment.domain.plans import STATUSES as PLAN_STATUSES
-from shared.http.fields import Answer, ClinicalDate, ClinicalInstant, Text
+from shared.http.fields import Answer, ClinicalDate, ClinicalInstant, Text, Uuid
 
 # Ids, codes and signer identifiers: tokens, never prose (a signer is a staff id or "patient", not a name).
 TOKEN = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="Must be an identifier: 1 to 64 letters, digits, _ . : -")
@@ -117,8 +117,8 @@ class ReviewCreate(Schema):
 
 
 class PlanQuery(Schema):
-    enrollment_id = fields.String()
-    patient_id = fields.String()
+    enrollment_id = Uuid()
+    patient_id = Uuid()
     status = fields.String(validate=validate.OneOf(PLAN_STATUSES))
 
 
@@ -269,10 +269,10 @@ class Note(Answer):
 
 
 class NoteQuery(Schema):
-    enrollment_id = fields.String()
-    patient_id = fields.String()
-    session_id = fields.String()
-    group_session_id = fields.String()
+    enrollment_id = Uuid()
+    patient_id = Uuid()
+    session_id = Uuid()
+    group_session_id = Uuid()
     status = fields.String(validate=validate.OneOf(NOTE_STATUSES), metadata={
         "description": "Without it, draft and signed notes; `void` lists the notes of sessions not attended."})
     kind = fields.String(validate=validate.OneOf(KINDS))
@@ -295,7 +295,7 @@ class GroupSession(Answer):
 
 
 class GroupSessionQuery(Schema):
-    group_id = fields.String()
+    group_id = Uuid()
 
 
 # --- discharge summaries ----------------------------------------------------------------------
@@ -337,5 +337,5 @@ class DischargeSummary(Answer):
 
 
 class SummaryQuery(Schema):
-    enrollment_id = fields.String()
-    patient_id = fields.String()
+    enrollment_id = Uuid()
+    patient_id = Uuid()

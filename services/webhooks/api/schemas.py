@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from services.webhooks.domain.deliveries import ERROR_KINDS, STATUSES
 from services.webhooks.domain.endpoints import MAX_SECRET_OVERLAP, SECRET_OVERLAP
 from services.webhooks.domain.urls import MAX_URL_LENGTH
-from shared.http.fields import Answer, ClinicalInstant
+from shared.http.fields import Answer, ClinicalInstant, Uuid
 
 EVENT_TYPE = validate.Regexp(r"^(\*|[a-z_]+\.[a-z_]+\.[a-z_]+)$", error="Must be an event type, or '*'.")
 EVENT_TYPE_NAME = validate.Regexp(r"^[a-z_]+\.[a-z_]+\.[a-z_]+$", error="Must be an event type.")
@@ -92,7 +92,7 @@ class Delivery(Answer):
 
 
 class DeliveryQuery(Schema):
-    endpoint_id = fields.String()
+    endpoint_id = Uuid()
     status = fields.String(validate=validate.OneOf(STATUSES))
     event_type = fields.String(validate=EVENT_TYPE_NAME)
 

@@ -30,7 +30,7 @@ def event(event_type: str, payload: dict, site_id: str = SITE, occurred_at: date
 deliver = partial(deliver_to, HANDLERS)
 
 
-def completion(enrollment_id: str = "enr-1", patient_id: str = "pat-1", discharge_date: date = DISCHARGE_DAY,
+def completion(enrollment_id: str = "00000000-0000-4000-8000-00000000e001", patient_id: str = "00000000-0000-4000-8000-00000000a001", discharge_date: date = DISCHARGE_DAY,
                step_down: dict | None = None, outcome: str = "completed", site_id: str = SITE) -> Event:
     event_type = "intake.enrollment.completed" if outcome == "completed" else "intake.enrollment.discharged"
     return event(event_type, {
@@ -41,22 +41,22 @@ def completion(enrollment_id: str = "enr-1", patient_id: str = "pat-1", discharg
 
 
 def booking(appointment_id: str = "appt-1", starts_at: datetime = datetime(2026, 10, 29, 15, 0, tzinfo=timezone.utc),
-            enrollment_id: str = "enr-1", late: bool = False, occurred_at: datetime | None = None,
+            enrollment_id: str = "00000000-0000-4000-8000-00000000e001", late: bool = False, occurred_at: datetime | None = None,
             kind: str = "aftercare_follow_up") -> Event:
     return event("scheduling.appointment.booked", {
-        "appointment_id": appointment_id, "patient_id": "pat-1", "enrollment_id": enrollment_id,
+        "appointment_id": appointment_id, "patient_id": "00000000-0000-4000-8000-00000000a001", "enrollment_id": enrollment_id,
         "kind": kind, "starts_at": starts_at, "late": late}, occurred_at=occurred_at)
 
 
 def attendance(appointment_id: str = "appt-1", starts_at: datetime = datetime(2026, 10, 29, 15, 0, tzinfo=timezone.utc),
-               status: str = "attended", enrollment_id: str = "enr-1") -> Event:
+               status: str = "attended", enrollment_id: str = "00000000-0000-4000-8000-00000000e001") -> Event:
     return event("scheduling.appointment.attended", {
-        "appointment_id": appointment_id, "patient_id": "pat-1", "enrollment_id": enrollment_id,
+        "appointment_id": appointment_id, "patient_id": "00000000-0000-4000-8000-00000000a001", "enrollment_id": enrollment_id,
         "kind": "aftercare_follow_up", "status": status, "starts_at": starts_at})
 
 
-def reconciliation(reconciliation_id: str = "rec-1", enrollment_id: str = "enr-1",
+def reconciliation(reconciliation_id: str = "rec-1", enrollment_id: str = "00000000-0000-4000-8000-00000000e001",
                    occurred_at: datetime | None = None) -> Event:
     return event("medication.reconciliation.completed", {
-        "reconciliation_id": reconciliation_id, "enrollment_id": enrollment_id, "patient_id": "pat-1",
+        "reconciliation_id": reconciliation_id, "enrollment_id": enrollment_id, "patient_id": "00000000-0000-4000-8000-00000000a001",
         "medication_count": 3}, occurred_at=occurred_at)

@@ -6,7 +6,7 @@ from tests.conftest import CLINICIAN, OPERATOR, OTHER_SITE, pending_events
 from tests.integration.aftercare.conftest import attendance, completion, deliver, event
 
 
-def the_plan(aftercare, enrollment_id="enr-1"):
+def the_plan(aftercare, enrollment_id="00000000-0000-4000-8000-00000000e001"):
     answer = aftercare.get(f"/v1/plans?enrollment_id={enrollment_id}", headers=CLINICIAN)
     assert answer.status_code == 200, answer.json
     [plan] = answer.json
@@ -27,7 +27,7 @@ def move(aftercare, referral_id, to, **fields):
 def test_a_completed_enrollment_has_one_plan_with_its_tasks_due_dates_and_referral(aftercare, context):
     deliver(context, completion())
     plan = the_plan(aftercare)
-    assert (plan["enrollment_id"], plan["patient_id"], plan["outcome"], plan["status"]) == ("enr-1", "pat-1", "completed", "active")
+    assert (plan["enrollment_id"], plan["patient_id"], plan["outcome"], plan["status"]) == ("00000000-0000-4000-8000-00000000e001", "00000000-0000-4000-8000-00000000a001", "completed", "active")
     assert {task["kind"]: task["due_date"] for task in plan["tasks"]} == {
         "relapse_prevention_plan": "2026-10-27", "step_down_referral": "2026-10-28",
         "medication_handoff": "2026-10-29", "follow_up_appointment": "2026-11-02"}
@@ -52,7 +52,7 @@ def test_another_sites_plan_answers_404(aftercare, context):
     deliver(context, completion())
     plan = the_plan(aftercare)
     assert aftercare.get(f"/v1/plans/{plan['id']}", headers=OTHER_SITE).status_code == 404
-    assert aftercare.get("/v1/plans?enrollment_id=enr-1", headers=OTHER_SITE).json == []
+    assert aftercare.get("/v1/plans?enrollment_id=00000000-0000-4000-8000-00000000e001", headers=OTHER_SITE).json == []
 
 
 def test_a_request_without_a_key_is_401(aftercare):
@@ -76,7 +76,7 @@ def test_sending_the_step_down_referral_completes_the_plans_referral_task(afterc
     deliver(context, completion())
     plan = the_plan(aftercare)
     move(aftercare, step_down_referral(aftercare, plan)["id"], "sent")
-    [task] = aftercare.get("/v1/tasks?enrollment_id=enr-1&kind=step_down_referral", headers=CLINICIAN).json
+    [task] = aftercare.get("/v1/tasks?enrollment_id=00000000-0000-4000-8000-00000000e001&kind=step_down_referral", headers=CLINICIAN).json
     assert task["status"] == "completed"
     completed = pending_events(context, TASKS, "aftercare.task.completed")
     assert [event["payload"]["kind"] for event in completed] == ["step_down_referral"]
@@ -141,15 +141,15 @@ def test_another_sites_referral_answers_404(aftercare, context):
 
 # Tasks
 
-def raise_risk_flag(context, patient_id="pat-2"):
+def raise_risk_flag(context, patient_id="00000000-0000-4000-8000-00000000a002"):
     deliver(context, event("intake.risk.flagged", {"assessment_id": "asm-1", "patient_id": patient_id, "enrollment_id": None,
                                                    "instrument": "PHQ-9", "risk_flags": ["suicidal_ideation"]},
                            occurred_at=datetime(2026, 10, 20, 15, tzinfo=timezone.utc)))
 
 
-def raise_absence_escalation(context, patient_id="pat-2"):
+def raise_absence_escalation(context, patient_id="00000000-0000-4000-8000-00000000a002"):
     """An outreach task: one staff complete on their own say-so (a safety screening needs its evidence)."""
-    deliver(context, event("scheduling.absence.escalated", {"enrollment_id": "enr-9", "patient_id": patient_id,
+    deliver(context, event("scheduling.absence.escalated", {"enrollment_id": "00000000-0000-4000-8000-00000000e009", "patient_id": patient_id,
                                                             "consecutive_absences": 2, "last_session_id": "ses-9"},
                            occurred_at=datetime(2026, 10, 20, 15, tzinfo=timezone.utc)))
 
@@ -157,16 +157,16 @@ def raise_absence_escalation(context, patient_id="pat-2"):
 def test_tasks_are_filtered_by_enrollment_kind_and_status(aftercare, context):
     deliver(context, completion())
     raise_risk_flag(context)
-    by_enrollment = aftercare.get("/v1/tasks?enrollment_id=enr-1", headers=CLINICIAN).json
+    by_enrollment = aftercare.get("/v1/tasks?enrollment_id=00000000-0000-4000-8000-00000000e001", headers=CLINICIAN).json
     by_kind = aftercare.get("/v1/tasks?kind=safety_screening&status=open", headers=CLINICIAN).json
     assert len(by_enrollment) == 4
-    assert [task["patient_id"] for task in by_kind] == ["pat-2"]
+    assert [task["patient_id"] for task in by_kind] == ["00000000-0000-4000-8000-00000000a002"]
 
 
 def test_tasks_are_filtered_by_patient_and_due_before(aftercare, context):
     deliver(context, completion())
     raise_risk_flag(context)
-    due_soon = aftercare.get("/v1/tasks?patient_id=pat-1&due_before=2026-10-29", headers=CLINICIAN).json
+    due_soon = aftercare.get("/v1/tasks?patient_id=00000000-0000-4000-8000-00000000a001&due_before=2026-10-29", headers=CLINICIAN).json
     assert [task["kind"] for task in due_soon] == ["relapse_prevention_plan", "step_down_referral"]
 
 
@@ -227,7 +227,7 @@ def discharge_with_follow_up(context, enrollment_id, visit_day: date | None, sit
     deliver(context, completion(enrollment_id=enrollment_id, outcome=outcome, site_id=site_id))
     if visit_day:
         deliver(context, event("scheduling.appointment.attended", {
-            "appointment_id": f"appt-{enrollment_id}", "patient_id": "pat-1", "enrollment_id": enrollment_id,
+            "appointment_id": f"appt-{enrollment_id}", "patient_id": "00000000-0000-4000-8000-00000000a001", "enrollment_id": enrollment_id,
             "kind": "aftercare_follow_up", "status": "attended",
             "starts_at": datetime(visit_day.year, visit_day.month, visit_day.day, 15, tzinfo=timezone.utc)}, site_id=site_id))
 
@@ -236,9 +236,9 @@ PERIOD = "from=2026-10-01&to=2026-10-31"
 
 
 def test_the_report_gives_the_sites_follow_up_rates_and_completion_counts(aftercare, context):
-    discharge_with_follow_up(context, "enr-1", date(2026, 10, 29))  # day 3: within 7 and 30
-    discharge_with_follow_up(context, "enr-2", date(2026, 11, 10))  # day 15: within 30 only
-    discharge_with_follow_up(context, "enr-3", None, outcome="against_advice")  # no visit by day 30
+    discharge_with_follow_up(context, "00000000-0000-4000-8000-00000000e001", date(2026, 10, 29))  # day 3: within 7 and 30
+    discharge_with_follow_up(context, "00000000-0000-4000-8000-00000000e002", date(2026, 11, 10))  # day 15: within 30 only
+    discharge_with_follow_up(context, "00000000-0000-4000-8000-00000000e003", None, outcome="against_advice")  # no visit by day 30
     [mpls] = aftercare.get(f"/v1/reports/follow-up?{PERIOD}", headers=CLINICIAN).json["sites"]
     assert (mpls["discharges"], mpls["completions"]) == (3, 2)
     assert (mpls["met_7"], mpls["eligible_7"], mpls["met_30"], mpls["eligible_30"]) == (1, 3, 2, 3)
@@ -246,20 +246,20 @@ def test_the_report_gives_the_sites_follow_up_rates_and_completion_counts(afterc
 
 
 def test_the_report_counts_only_discharges_in_the_period(aftercare, context):
-    discharge_with_follow_up(context, "enr-1", date(2026, 10, 29))
+    discharge_with_follow_up(context, "00000000-0000-4000-8000-00000000e001", date(2026, 10, 29))
     [mpls] = aftercare.get("/v1/reports/follow-up?from=2026-11-01&to=2026-11-30", headers=CLINICIAN).json["sites"]
     assert (mpls["discharges"], mpls["rate_7"]) == (0, None)
 
 
 def test_an_operator_sees_the_report_of_every_site(aftercare, context):
-    discharge_with_follow_up(context, "enr-1", date(2026, 10, 29))
-    discharge_with_follow_up(context, "enr-9", None, site_id="stpaul")
+    discharge_with_follow_up(context, "00000000-0000-4000-8000-00000000e001", date(2026, 10, 29))
+    discharge_with_follow_up(context, "00000000-0000-4000-8000-00000000e009", None, site_id="stpaul")
     sites = aftercare.get(f"/v1/reports/follow-up?{PERIOD}", headers=OPERATOR).json["sites"]
     assert {site["site_id"]: site["met_7"] for site in sites} == {"mpls": 1, "stpaul": 0}
 
 
 def test_a_site_key_sees_its_own_site_only(aftercare, context):
-    discharge_with_follow_up(context, "enr-9", None, site_id="stpaul")
+    discharge_with_follow_up(context, "00000000-0000-4000-8000-00000000e009", None, site_id="stpaul")
     sites = aftercare.get(f"/v1/reports/follow-up?{PERIOD}", headers=CLINICIAN).json["sites"]
     assert [(site["site_id"], site["discharges"]) for site in sites] == [("mpls", 0)]
 

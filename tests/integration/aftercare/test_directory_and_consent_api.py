@@ -19,7 +19,7 @@ def register(aftercare, **fields):
     return answer.json
 
 
-def sud_completion(enrollment_id="enr-1", step_down=None, outcome="completed", patient_id="pat-1"):
+def sud_completion(enrollment_id="00000000-0000-4000-8000-00000000e001", step_down=None, outcome="completed", patient_id="00000000-0000-4000-8000-00000000a001"):
     """A completion of the adult substance-use IOP (a Part 2 program in the demo catalog)."""
     event_type = "intake.enrollment.completed" if outcome == "completed" else "intake.enrollment.discharged"
     return event(event_type, {
@@ -29,13 +29,13 @@ def sud_completion(enrollment_id="enr-1", step_down=None, outcome="completed", p
 
 
 def consent(event_type="intake.consent.granted", recipient_id=None, consent_id="con-1", **fields):
-    payload = {"consent_id": consent_id, "patient_id": "pat-1", "scope": ["referral_packet"],
+    payload = {"consent_id": consent_id, "patient_id": "00000000-0000-4000-8000-00000000a001", "scope": ["referral_packet"],
                "recipient_id": recipient_id, "recipient_class": None if recipient_id else "tpo",
                "purpose": "treatment", "expires_on": None, "expiry_event": None, **fields}
     return event(event_type, payload)
 
 
-def the_plan(aftercare, enrollment_id="enr-1"):
+def the_plan(aftercare, enrollment_id="00000000-0000-4000-8000-00000000e001"):
     [plan] = aftercare.get(f"/v1/plans?enrollment_id={enrollment_id}", headers=CLINICIAN).json
     return plan
 
@@ -133,7 +133,7 @@ def test_with_intakes_consent_the_referral_is_sent_and_the_disclosure_accounted_
     deliver(context, consent())
     referral = the_plan(aftercare)["referrals"][0]
     answer = send(aftercare, referral["id"], headers={**CLINICIAN, "X-Actor": "staff:cm-17"})
-    [disclosure] = aftercare.get("/v1/disclosures?patient_id=pat-1", headers=CLINICIAN).json
+    [disclosure] = aftercare.get("/v1/disclosures?patient_id=00000000-0000-4000-8000-00000000a001", headers=CLINICIAN).json
     assert answer.status_code == 200
     assert (disclosure["kind"], disclosure["recipient_id"], disclosure["consent_id"], disclosure["part2"],
             disclosure["by"], disclosure["on_behalf_of"]) == (
@@ -159,8 +159,8 @@ def test_the_plan_shows_the_obtain_consent_task_and_the_patients_consents(afterc
 def test_the_accounting_is_the_sites_own(aftercare, context):
     deliver(context, completion())
     send(aftercare, the_plan(aftercare)["referrals"][0]["id"])
-    assert len(aftercare.get("/v1/disclosures?patient_id=pat-1", headers=CLINICIAN).json) == 1
-    assert aftercare.get("/v1/disclosures?patient_id=pat-1", headers=OTHER_SITE).json == []
+    assert len(aftercare.get("/v1/disclosures?patient_id=00000000-0000-4000-8000-00000000a001", headers=CLINICIAN).json) == 1
+    assert aftercare.get("/v1/disclosures?patient_id=00000000-0000-4000-8000-00000000a001", headers=OTHER_SITE).json == []
 
 
 # --- follow-up visits recorded by staff, and the report ------------------------------------------------------
@@ -191,8 +191,8 @@ def test_another_sites_plan_takes_no_follow_up_visit(aftercare, context):
 
 def test_the_report_is_iop_follow_up_with_numerator_denominator_and_exclusions_per_site(aftercare, context):
     deliver(context, completion())
-    deliver(context, completion(enrollment_id="enr-2", outcome="death"))
-    deliver(context, completion(enrollment_id="enr-3", outcome="transferred",
+    deliver(context, completion(enrollment_id="00000000-0000-4000-8000-00000000e002", outcome="death"))
+    deliver(context, completion(enrollment_id="00000000-0000-4000-8000-00000000e003", outcome="transferred",
                                 step_down={"level_of_care": "residential", "provider_id": None}))
     report = aftercare.get("/v1/reports/follow-up?from=2026-10-01&to=2026-10-31", headers=CLINICIAN).json
     [mpls] = report["sites"]

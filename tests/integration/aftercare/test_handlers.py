@@ -16,11 +16,11 @@ from tests.integration.aftercare.conftest import (
 )
 
 
-def plan_of(context, enrollment_id="enr-1"):
+def plan_of(context, enrollment_id="00000000-0000-4000-8000-00000000e001"):
     return context.db[PLANS].find_one({"site_id": "mpls", "enrollment_id": enrollment_id})
 
 
-def task_of(context, kind, enrollment_id="enr-1"):
+def task_of(context, kind, enrollment_id="00000000-0000-4000-8000-00000000e001"):
     return context.db[TASKS].find_one({"_id": plan_task_id(plan_id_for("mpls", enrollment_id), kind)})
 
 
@@ -230,17 +230,17 @@ def test_a_booking_during_an_interrupted_plan_creation_reaches_the_task_when_cre
 # Case management during the program
 
 def test_an_absence_escalation_raises_outreach_due_the_same_day(context):
-    escalated = event("scheduling.absence.escalated", {"enrollment_id": "enr-1", "patient_id": "pat-1",
+    escalated = event("scheduling.absence.escalated", {"enrollment_id": "00000000-0000-4000-8000-00000000e001", "patient_id": "00000000-0000-4000-8000-00000000a001",
                                                        "consecutive_absences": 2, "last_session_id": "ses-9"},
                       occurred_at=datetime(2026, 10, 14, 18, 0, tzinfo=timezone.utc))
     deliver(context, escalated)
     task = context.db[TASKS].find_one({"kind": "outreach"})
-    assert (task["due_date"], task["plan_id"], task["enrollment_id"]) == ("2026-10-14", None, "enr-1")
+    assert (task["due_date"], task["plan_id"], task["enrollment_id"]) == ("2026-10-14", None, "00000000-0000-4000-8000-00000000e001")
     assert [e["payload"]["task_id"] for e in all_events(context, "aftercare.task.created")] == [task["_id"]]
 
 
 def test_a_risk_flag_raises_a_same_day_safety_screening_even_without_an_enrollment(context):
-    flagged = event("intake.risk.flagged", {"assessment_id": "asm-1", "patient_id": "pat-1", "enrollment_id": None,
+    flagged = event("intake.risk.flagged", {"assessment_id": "asm-1", "patient_id": "00000000-0000-4000-8000-00000000a001", "enrollment_id": None,
                                             "instrument": "PHQ-9", "risk_flags": ["suicidal_ideation"]},
                     occurred_at=datetime(2026, 10, 17, 16, 0, tzinfo=timezone.utc))  # a Saturday: risk does not wait
     deliver(context, flagged)
@@ -250,19 +250,19 @@ def test_a_risk_flag_raises_a_same_day_safety_screening_even_without_an_enrollme
 
 
 def test_a_severe_side_effect_raises_a_prescriber_review(context):
-    deliver(context, event("medication.side_effect.reported", {"check_in_id": "chk-1", "patient_id": "pat-1",
+    deliver(context, event("medication.side_effect.reported", {"check_in_id": "chk-1", "patient_id": "00000000-0000-4000-8000-00000000a001",
                                                                "severity": "severe", "side_effect_count": 1}))
     assert context.db[TASKS].count_documents({"kind": "prescriber_review"}) == 1
 
 
 def test_a_moderate_side_effect_raises_no_task(context):
-    deliver(context, event("medication.side_effect.reported", {"check_in_id": "chk-1", "patient_id": "pat-1",
+    deliver(context, event("medication.side_effect.reported", {"check_in_id": "chk-1", "patient_id": "00000000-0000-4000-8000-00000000a001",
                                                                "severity": "moderate", "side_effect_count": 1}))
     assert context.db[TASKS].count_documents({}) == 0
 
 
 def test_a_redelivered_risk_flag_raises_one_task(context):
-    flagged = event("intake.risk.flagged", {"assessment_id": "asm-1", "patient_id": "pat-1", "enrollment_id": "enr-1",
+    flagged = event("intake.risk.flagged", {"assessment_id": "asm-1", "patient_id": "00000000-0000-4000-8000-00000000a001", "enrollment_id": "00000000-0000-4000-8000-00000000e001",
                                             "instrument": "PHQ-9", "risk_flags": ["suicidal_ideation"]})
     deliver(context, flagged)
     deliver(context, flagged)
@@ -272,15 +272,15 @@ def test_a_redelivered_risk_flag_raises_one_task(context):
 
 def test_an_admission_is_remembered_in_the_enrollments_facts(context):
     deliver(context, event("intake.enrollment.admitted", {
-        "enrollment_id": "enr-1", "patient_id": "pat-1", "program": "mh-adult", "start_date": date(2026, 9, 1),
+        "enrollment_id": "00000000-0000-4000-8000-00000000e001", "patient_id": "00000000-0000-4000-8000-00000000a001", "program": "mh-adult", "start_date": date(2026, 9, 1),
         "planned_weeks": 8, "planned_end_date": date(2026, 10, 27)}))
-    facts = context.db[ENROLLMENT_FACTS].find_one({"enrollment_id": "enr-1"})
-    assert (facts["patient_id"], facts["admission"]["program"]) == ("pat-1", "mh-adult")
+    facts = context.db[ENROLLMENT_FACTS].find_one({"enrollment_id": "00000000-0000-4000-8000-00000000e001"})
+    assert (facts["patient_id"], facts["admission"]["program"]) == ("00000000-0000-4000-8000-00000000a001", "mh-adult")
 
 
 def cancellation(appointment_id="appt-1"):
-    return event("scheduling.appointment.cancelled", {"appointment_id": appointment_id, "patient_id": "pat-1",
-                                                      "enrollment_id": "enr-1", "kind": "aftercare_follow_up"})
+    return event("scheduling.appointment.cancelled", {"appointment_id": appointment_id, "patient_id": "00000000-0000-4000-8000-00000000a001",
+                                                      "enrollment_id": "00000000-0000-4000-8000-00000000e001", "kind": "aftercare_follow_up"})
 
 
 def test_a_cancelled_follow_up_is_untied_from_the_follow_up_task(context):
@@ -314,7 +314,7 @@ def test_a_transfer_starts_the_step_down_referral_and_no_outreach(context):
 
 def test_a_week_below_the_minimum_opens_one_case_management_task_however_often_it_is_delivered(context):
     week = event("scheduling.intensity.below_minimum", {
-        "enrollment_id": "enr-1", "patient_id": "pat-1", "program": "mh-adult", "week_start": date(2026, 11, 16),
+        "enrollment_id": "00000000-0000-4000-8000-00000000e001", "patient_id": "00000000-0000-4000-8000-00000000a001", "program": "mh-adult", "week_start": date(2026, 11, 16),
         "attended_minutes": 300, "minimum_minutes": 540})
     deliver(context, week)
     deliver(context, week)
@@ -322,21 +322,21 @@ def test_a_week_below_the_minimum_opens_one_case_management_task_however_often_i
 
 
 def test_a_plan_due_opens_the_clinicians_task_and_the_activation_closes_it(context):
-    deliver(context, event("treatment.plan.review_due", {"enrollment_id": "enr-1", "patient_id": "pat-1",
+    deliver(context, event("treatment.plan.review_due", {"enrollment_id": "00000000-0000-4000-8000-00000000e001", "patient_id": "00000000-0000-4000-8000-00000000a001",
                                                          "plan_id": None, "due_date": date(2026, 11, 20),
                                                          "kind": "initial_plan", "trigger": None}))
-    deliver(context, event("treatment.plan.activated", {"plan_id": "tp-1", "enrollment_id": "enr-1",
-                                                        "patient_id": "pat-1", "version": 1,
+    deliver(context, event("treatment.plan.activated", {"plan_id": "tp-1", "enrollment_id": "00000000-0000-4000-8000-00000000e001",
+                                                        "patient_id": "00000000-0000-4000-8000-00000000a001", "version": 1,
                                                         "next_review_date": date(2026, 12, 20)}))
     [task] = context.db[TASKS].find({"kind": "treatment_plan"})
     assert (task["owner_role"], task["status"], task["treatment_plan_id"]) == ("clinician", "completed", "tp-1")
 
 
 def test_a_review_recorded_before_its_due_event_closes_the_review_task_as_it_opens(context):
-    deliver(context, event("treatment.plan.reviewed", {"plan_id": "tp-1", "review_id": "rev-1", "enrollment_id": "enr-1",
-                                                       "patient_id": "pat-1", "reviewed_on": date(2026, 11, 21),
+    deliver(context, event("treatment.plan.reviewed", {"plan_id": "tp-1", "review_id": "rev-1", "enrollment_id": "00000000-0000-4000-8000-00000000e001",
+                                                       "patient_id": "00000000-0000-4000-8000-00000000a001", "reviewed_on": date(2026, 11, 21),
                                                        "next_review_date": date(2026, 12, 21)}))
-    deliver(context, event("treatment.plan.review_due", {"enrollment_id": "enr-1", "patient_id": "pat-1",
+    deliver(context, event("treatment.plan.review_due", {"enrollment_id": "00000000-0000-4000-8000-00000000e001", "patient_id": "00000000-0000-4000-8000-00000000a001",
                                                          "plan_id": "tp-1", "due_date": date(2026, 11, 20),
                                                          "kind": "review", "trigger": "scheduled"}))
     [task] = context.db[TASKS].find({"kind": "treatment_plan_review"})
@@ -344,13 +344,13 @@ def test_a_review_recorded_before_its_due_event_closes_the_review_task_as_it_ope
 
 
 def test_an_overdue_note_opens_a_task_for_its_author_role_closed_when_it_is_signed(context):
-    deliver(context, event("treatment.note.overdue", {"note_id": "note-1", "enrollment_id": "enr-1",
-                                                      "patient_id": "pat-1", "session_id": "ses-1",
+    deliver(context, event("treatment.note.overdue", {"note_id": "note-1", "enrollment_id": "00000000-0000-4000-8000-00000000e001",
+                                                      "patient_id": "00000000-0000-4000-8000-00000000a001", "session_id": "ses-1",
                                                       "author_role": "group_facilitator",
                                                       "due_at": datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)}))
     [opened] = context.db[TASKS].find({"kind": "session_note"})
-    deliver(context, event("treatment.note.signed", {"note_id": "note-1", "enrollment_id": "enr-1",
-                                                     "patient_id": "pat-1", "session_id": "ses-1", "kind": "group",
+    deliver(context, event("treatment.note.signed", {"note_id": "note-1", "enrollment_id": "00000000-0000-4000-8000-00000000e001",
+                                                     "patient_id": "00000000-0000-4000-8000-00000000a001", "session_id": "ses-1", "kind": "group",
                                                      "late_entry": True}))
     [closed] = context.db[TASKS].find({"kind": "session_note"})
     assert (opened["owner_role"], opened["status"], closed["status"]) == ("group_facilitator", "open", "completed")
@@ -359,7 +359,7 @@ def test_an_overdue_note_opens_a_task_for_its_author_role_closed_when_it_is_sign
 def test_a_drafted_discharge_summary_links_the_plan_and_carries_its_unmet_objectives(context):
     deliver(context, completion())
     deliver(context, event("treatment.discharge_summary.drafted", {
-        "summary_id": "sum-1", "enrollment_id": "enr-1", "patient_id": "pat-1", "plan_id": "tp-1",
+        "summary_id": "sum-1", "enrollment_id": "00000000-0000-4000-8000-00000000e001", "patient_id": "00000000-0000-4000-8000-00000000a001", "plan_id": "tp-1",
         "objectives_met": 2, "objectives_not_met": 1, "unmet_objective_ids": ["obj-3"]}))
     plan = plan_of(context)
     assert (plan["discharge_summary"]["summary_id"], [goal["objective_id"] for goal in plan["goals"]]) == (
@@ -367,7 +367,7 @@ def test_a_drafted_discharge_summary_links_the_plan_and_carries_its_unmet_object
 
 
 def test_consents_from_intake_are_kept_and_a_revocation_wins_in_any_order(context):
-    common = {"consent_id": "con-1", "patient_id": "pat-1", "scope": ["treatment_records"], "recipient_id": None,
+    common = {"consent_id": "con-1", "patient_id": "00000000-0000-4000-8000-00000000a001", "scope": ["treatment_records"], "recipient_id": None,
               "purpose": "treatment", "expires_on": None}
     deliver(context, event("intake.consent.revoked", {**common, "revoked_on": date(2026, 11, 20)}))
     deliver(context, event("intake.consent.granted", common))

@@ -11,7 +11,7 @@ SCREEN_AT = datetime(2026, 10, 20, 15, tzinfo=timezone.utc)
 PROBLEM_TYPE = "https://iop-operations.example/problems/safety-assessment-required"
 
 
-def risk_flag(context, instrument="PHQ-9", risk_level=None, patient_id="pat-1", site_id="mpls"):
+def risk_flag(context, instrument="PHQ-9", risk_level=None, patient_id="00000000-0000-4000-8000-00000000a001", site_id="mpls"):
     deliver(context, event("intake.risk.flagged", {
         "assessment_id": "asm-1", "patient_id": patient_id, "enrollment_id": None, "instrument": instrument,
         "risk_flags": ["suicide_risk" if instrument == "C-SSRS" else "suicidal_ideation"], "risk_level": risk_level},
@@ -20,13 +20,13 @@ def risk_flag(context, instrument="PHQ-9", risk_level=None, patient_id="pat-1", 
 
 def cssrs(context, risk_level, at=SCREEN_AT + timedelta(hours=1)):
     deliver(context, event("intake.assessment.recorded", {
-        "assessment_id": "asm-2", "patient_id": "pat-1", "enrollment_id": None, "instrument": "C-SSRS",
+        "assessment_id": "asm-2", "patient_id": "00000000-0000-4000-8000-00000000a001", "enrollment_id": None, "instrument": "C-SSRS",
         "total_score": 1, "severity": risk_level, "risk_flags": []}, occurred_at=at))
 
 
 def safety_plan(context, version, at=SCREEN_AT + timedelta(hours=2)):
     deliver(context, event("intake.safety_plan.recorded", {
-        "safety_plan_id": f"9b7c0f3e-0000-4000-8000-00000000000{version}", "patient_id": "pat-1",
+        "safety_plan_id": f"9b7c0f3e-0000-4000-8000-00000000000{version}", "patient_id": "00000000-0000-4000-8000-00000000a001",
         "enrollment_id": None, "version": version, "assessment_id": "asm-1"}, occurred_at=at))
 
 
@@ -81,7 +81,7 @@ def test_a_safety_plan_from_before_the_screen_day_does_not_count(aftercare, cont
 
 def test_the_plan_refers_to_the_current_safety_plan_that_arrived_after_it_in_any_order(aftercare, context):
     deliver(context, completion())
-    [plan] = aftercare.get("/v1/plans?enrollment_id=enr-1", headers=CLINICIAN).json
+    [plan] = aftercare.get("/v1/plans?enrollment_id=00000000-0000-4000-8000-00000000e001", headers=CLINICIAN).json
     assert (plan["safety_plan"], plan["suicide_risk"]) == (None, None)
     safety_plan(context, 2, at=SCREEN_AT + timedelta(days=1))
     safety_plan(context, 1)  # an older version arriving late
@@ -96,18 +96,19 @@ def test_the_plan_refers_to_the_current_safety_plan_that_arrived_after_it_in_any
 # --- missed re-measurements ------------------------------------------------------------------------
 
 def test_a_missed_re_measurement_opens_one_case_management_task(aftercare, context):
-    overdue = {"enrollment_id": "enr-1", "patient_id": "pat-1", "instrument": "PHQ-9", "due_date": date(2026, 10, 16)}
+    overdue = {"enrollment_id": "00000000-0000-4000-8000-00000000e001", "patient_id": "00000000-0000-4000-8000-00000000a001", "instrument": "PHQ-9", "due_date": date(2026, 10, 16)}
     deliver(context, event("intake.measurement.overdue", overdue))
     deliver(context, event("intake.measurement.overdue", overdue))  # raised again, another event id
     [task] = aftercare.get("/v1/tasks?kind=re_measurement", headers=CLINICIAN).json
     assert (task["owner_role"], task["enrollment_id"], task["source"]["instrument"],
-            task["source"]["measurement_due_date"]) == ("case_manager", "enr-1", "PHQ-9", "2026-10-16")
+            task["source"]["measurement_due_date"]) == ("case_manager", "00000000-0000-4000-8000-00000000e001", "PHQ-9", "2026-10-16")
 
 
 # --- the task report ------------------------------------------------------------------------------
 
 def escalation(context, patient_id, occurred_at, site_id="mpls"):
-    deliver(context, event("scheduling.absence.escalated", {"enrollment_id": f"enr-{patient_id}",
+    enrollment_id = patient_id.replace("a", "e")  # the same number: 00000000-…-00000000e101 for …a101
+    deliver(context, event("scheduling.absence.escalated", {"enrollment_id": enrollment_id,
                                                             "patient_id": patient_id, "consecutive_absences": 2,
                                                             "last_session_id": "ses-1"},
                            occurred_at=occurred_at, site_id=site_id))
@@ -121,12 +122,12 @@ def counts(site: dict) -> tuple:
 def seed_tasks(aftercare, context):
     """mpls: 2 outreach overdue, 1 due in a week, 1 completed; a safety screening overdue. stpaul: 1 overdue."""
     later = datetime.now(timezone.utc) + timedelta(days=7)
-    for patient_id, at in (("p1", SCREEN_AT), ("p2", SCREEN_AT), ("p3", later), ("p4", SCREEN_AT)):
+    for patient_id, at in (("00000000-0000-4000-8000-00000000a101", SCREEN_AT), ("00000000-0000-4000-8000-00000000a102", SCREEN_AT), ("00000000-0000-4000-8000-00000000a103", later), ("00000000-0000-4000-8000-00000000a104", SCREEN_AT)):
         escalation(context, patient_id, at)
-    [done] = aftercare.get("/v1/tasks?patient_id=p4", headers=CLINICIAN).json
+    [done] = aftercare.get("/v1/tasks?patient_id=00000000-0000-4000-8000-00000000a104", headers=CLINICIAN).json
     assert complete(aftercare, done["id"]).status_code == 200
-    risk_flag(context, patient_id="p5")
-    escalation(context, "p6", SCREEN_AT, site_id="stpaul")
+    risk_flag(context, patient_id="00000000-0000-4000-8000-00000000a105")
+    escalation(context, "00000000-0000-4000-8000-00000000a106", SCREEN_AT, site_id="stpaul")
 
 
 def test_an_operator_sees_open_and_overdue_tasks_of_every_site_per_kind(aftercare, context):

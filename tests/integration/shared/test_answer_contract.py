@@ -162,6 +162,29 @@ def test_a_malformed_id_in_a_path_answers_404_problem_json(service, settings, si
     assert (answer.status_code, answer.mimetype) == (404, "application/problem+json")
 
 
+def _query_id_filters(spec: dict) -> list[tuple[str, dict]]:
+    return [(path, parameter) for path, item in spec["paths"].items() for operation in item.values()
+            if isinstance(operation, dict) for parameter in operation.get("parameters", [])
+            if parameter["in"] == "query" and ID_NAME.match(parameter["name"])]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_id_filter_in_a_query_is_a_uuid(specs, service):
+    filters = _query_id_filters(specs[service])
+    assert filters and all(parameter["schema"].get("format") == "uuid" for _, parameter in filters)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_malformed_id_filter_is_422_on_the_parameter(specs, service, settings, sites):
+    client = api_client(service, settings, sites)
+    for path, parameter in _query_id_filters(specs[service]):
+        if "{" in path:
+            continue
+        answer = client.get(path, query_string={parameter["name"]: "not-a-uuid"}, headers=CLINICIAN)
+        assert (answer.status_code, answer.mimetype) == (422, "application/problem+json"), (path, answer.json)
+        assert parameter["name"] in answer.json["errors"], (path, answer.json)
+
+
 # -- real answers -------------------------------------------------------------------------------
 def test_a_generated_client_types_what_is_required_and_parses_real_answers(specs, settings, sites, tmp_path):
     """openapi-python-client makes a required field a plain attribute (``from_dict`` fails without it),

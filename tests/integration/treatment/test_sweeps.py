@@ -41,9 +41,9 @@ def test_a_review_due_and_missing_raises_review_due_once(treatment, treatment_co
 def test_an_unsigned_note_raises_overdue_once_and_a_signed_one_never(treatment, treatment_context):
     enrollment_id, patient_id = admitted_enrollment(treatment_context)
     starts = datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc)
-    deliver(treatment_context, attendance_event(enrollment_id, patient_id, "s-unsigned", starts_at=starts))
-    deliver(treatment_context, attendance_event(enrollment_id, patient_id, "s-signed", starts_at=starts))
-    [signed] = treatment.get("/v1/notes", query_string={"session_id": "s-signed"}, headers=CLINICIAN).json
+    deliver(treatment_context, attendance_event(enrollment_id, patient_id, "00000000-0000-4000-8000-00000000c002", starts_at=starts))
+    deliver(treatment_context, attendance_event(enrollment_id, patient_id, "00000000-0000-4000-8000-00000000c001", starts_at=starts))
+    [signed] = treatment.get("/v1/notes", query_string={"session_id": "00000000-0000-4000-8000-00000000c001"}, headers=CLINICIAN).json
     treatment.put(f"/v1/notes/{signed['id']}", json={"format": "DAP", "sections": {
         "data": "d", "assessment": "a", "plan": "p"}}, headers=CLINICIAN)
     treatment.post(f"/v1/notes/{signed['id']}/sign", json={"signer": "staff-1"}, headers=CLINICIAN)
@@ -52,6 +52,6 @@ def test_an_unsigned_note_raises_overdue_once_and_a_signed_one_never(treatment, 
     assert sweep_notes(treatment_context, due + timedelta(minutes=5)) == 1
     assert sweep_notes(treatment_context, due + timedelta(days=1)) == 0
     [overdue] = pending_events(treatment_context, "notes", "treatment.note.overdue")
-    assert (overdue["payload"]["session_id"], overdue["payload"]["due_at"]) == ("s-unsigned", due.isoformat())
-    [unsigned] = treatment.get("/v1/notes", query_string={"session_id": "s-unsigned"}, headers=CLINICIAN).json
+    assert (overdue["payload"]["session_id"], overdue["payload"]["due_at"]) == ("00000000-0000-4000-8000-00000000c002", due.isoformat())
+    [unsigned] = treatment.get("/v1/notes", query_string={"session_id": "00000000-0000-4000-8000-00000000c002"}, headers=CLINICIAN).json
     assert unsigned["overdue_raised_at"] is not None
