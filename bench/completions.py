@@ -15,8 +15,9 @@ own inbox records (``handled_at``):
 
 unanswered = discharges with no 200 within the client's 10 s (the system past its knee); lost =
 completions sent that miss any of those after the wait (unanswered ones included, since a timed-out
-discharge may or may not have been made); duplicated = (service, event type) pairs
-of one completion handled under more than one event id. Each rate runs ``--repeats`` times; the
+discharge may or may not have been made); duplicated = (service, event type) pairs of one
+completion handled under more than one event id. Each run first waits for what the one before it
+left to drain. Each rate runs ``--repeats`` times; the
 medians of the runs' figures are printed. Figures, never assertions. All traffic on 127.0.0.1.
 
     .venv/bin/python -m bench.completions --rates 5 10 --seconds 20 --repeats 3
@@ -60,7 +61,23 @@ def instant(value) -> float:
     return value.timestamp()
 
 
+def wait_for_quiet(system, settle_seconds: float = 3, timeout: float = 300) -> None:
+    """Wait until the consumers have drained what an earlier run left (aftercare's inbox stops
+    growing for ``settle_seconds``), so that a run past the knee does not slow the next one."""
+    inbox = service_database(system.settings, "aftercare")["inbox"]
+    deadline = time.monotonic() + timeout
+    last, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        handled = inbox.estimated_document_count()
+        if handled != last:
+            last, since = handled, time.monotonic()
+        elif time.monotonic() - since >= settle_seconds:
+            return
+        time.sleep(0.5)
+
+
 def one_run(system, rate: float, seconds: float) -> dict:
+    wait_for_quiet(system)
     count = int(rate * seconds)
     tag = uuid.uuid4().hex[:6]
     with ThreadPoolExecutor(8) as pool:
