@@ -215,6 +215,15 @@ def fulfil(task: dict, attachment: dict, now: datetime) -> tuple[dict, list[Doma
     return complete(attached, now, FULFILLED_BY)
 
 
+def settles_re_measurement(task: dict, instrument: str, recorded_on: date) -> bool:
+    """Whether an assessment of ``instrument`` recorded on ``recorded_on`` (a site day) is the
+    re-measurement ``task`` asks for: the same instrument, on or after the day it was due."""
+    source = task.get("source") or {}
+    due = source.get("measurement_due_date")
+    return (task["kind"] == "re_measurement" and source.get("instrument") == instrument and due is not None
+            and recorded_on >= date.fromisoformat(str(due)))
+
+
 def _payload(task: dict) -> dict:
     return {"task_id": task["_id"], "patient_id": task["patient_id"], "enrollment_id": task["enrollment_id"],
             "plan_id": task["plan_id"], "kind": task["kind"], "due_date": task["due_date"]}

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from services.aftercare.domain import suicide_risk as rules
 from services.aftercare.store import AftercareStore, patient_safety_id
-from services.aftercare.use_cases.tasks import raise_safety_screening
+from services.aftercare.use_cases.tasks import raise_safety_screening, settle_re_measurements
 from shared.cause import Cause
 from shared.events import Event
 from shared.sites import Site
@@ -31,7 +31,8 @@ def record_risk_flag(store: AftercareStore, cause: Cause, site: Site, risk_flag:
 
 def record_assessment(store: AftercareStore, cause: Cause, site: Site, recorded: Event) -> None:
     """intake.assessment.recorded: a C-SSRS screen records a risk level, whether or not it raised a
-    flag (``none`` and ``low`` do not); other instruments are not aftercare's concern."""
+    flag (``none`` and ``low`` do not); any instrument settles its missed re-measurements."""
+    settle_re_measurements(store, cause, site, recorded)
     payload = recorded.payload
     screen = rules.leveled_assessment(payload, recorded.occurred_at, _day(site, recorded))
     if screen is not None:

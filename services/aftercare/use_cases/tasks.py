@@ -84,6 +84,19 @@ def raise_re_measurement(store: AftercareStore, cause: Cause, site: Site, overdu
                                     "measurement_due_date": payload["due_date"]})
 
 
+def settle_re_measurements(store: AftercareStore, cause: Cause, site: Site, recorded: Event) -> None:
+    """intake.assessment.recorded: the instrument administered again settles the patient's missed
+    re-measurements of it that were due by then (the assessment is attached; a task staff reopened
+    after that stays open)."""
+    payload = recorded.payload
+    day, now = recorded.occurred_at.astimezone(site.zone).date(), clock.now()
+    for task in store.tasks.find({"site_id": site.id, "patient_id": payload["patient_id"], "kind": "re_measurement",
+                                  "status": {"$in": list(task_rules.ACTIVE_STATUSES)}}):
+        if task_rules.settles_re_measurement(task, payload["instrument"], day):
+            store.tasks.modify({"_id": task["_id"], "site_id": site.id}, lambda current: task_rules.fulfil(
+                current, {"assessment_id": payload["assessment_id"]}, now), cause)
+
+
 def raise_prescriber_review(store: AftercareStore, cause: Cause, site: Site, side_effect: Event) -> dict | None:
     """medication.side_effect.reported: a severe side effect goes to the prescriber the same day."""
     if side_effect.payload["severity"] != "severe":

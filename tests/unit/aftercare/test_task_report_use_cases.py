@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from services.aftercare.store import TASKS
-from services.aftercare.use_cases import reports, tasks
+from services.aftercare.use_cases import reports, suicide_risk, tasks
 from tests.unit.aftercare.support import arrival, cause_of, discharge, events, measurement_overdue
 
 THURSDAY_EVENING = datetime(2026, 11, 27, 1, 0, tzinfo=timezone.utc)  # still Thursday the 26th in Chicago
@@ -37,6 +37,28 @@ def test_one_task_per_patient_instrument_and_due_date_however_often_it_is_raised
 def test_a_missed_re_measurement_after_discharge_belongs_to_the_plan(store, site):
     plan = discharge(store, site)
     assert overdue(store, site, measurement_overdue())["plan_id"] == plan["_id"]
+
+
+def phq9_recorded(assessment_id: str, occurred_at: datetime, instrument: str = "PHQ-9"):
+    return arrival("intake.assessment.recorded", {
+        "assessment_id": assessment_id, "patient_id": "pat-1", "enrollment_id": "enr-1", "instrument": instrument,
+        "total_score": 7, "severity": "mild", "risk_flags": []}, occurred_at=occurred_at)
+
+
+def test_the_instrument_administered_again_settles_the_re_measurements_due_by_then(store, site):
+    overdue(store, site, measurement_overdue(due_date=date(2026, 11, 20)))
+    overdue(store, site, measurement_overdue(due_date=date(2026, 12, 4)))
+    overdue(store, site, measurement_overdue(instrument="GAD-7", due_date=date(2026, 11, 20)))
+    for event in (phq9_recorded("asm-early", datetime(2026, 11, 19, 18, tzinfo=timezone.utc)),  # before it was due
+                  phq9_recorded("asm-1", THURSDAY_EVENING), phq9_recorded("asm-1", THURSDAY_EVENING)):
+        suicide_risk.record_assessment(store, cause_of(event), site, event)
+    statuses = {(task["source"]["instrument"], task["source"]["measurement_due_date"]): task["status"]
+                for task in store.tasks.find({"kind": "re_measurement"})}
+    assert statuses == {("PHQ-9", date(2026, 11, 20)): "completed", ("PHQ-9", date(2026, 12, 4)): "open",
+                        ("GAD-7", date(2026, 11, 20)): "open"}
+    [settled] = store.tasks.find({"kind": "re_measurement", "status": "completed"})
+    assert settled["assessment_id"] == "asm-1"
+    assert len(events(store, TASKS, "aftercare.task.completed")) == 1  # the redelivery changed nothing
 
 
 # --- the task report ---------------------------------------------------------------------------------
