@@ -67,9 +67,15 @@ def test_a_generated_client_completes_an_iop_and_reads_the_fan_out(clients, syst
 
     aftercare = authenticated(clients["aftercare"], system, "aftercare")
     from aftercare_client.api.plans import plans_list_plans
-    [plan] = wait_until(lambda: plans_list_plans.sync(client=aftercare, enrollment_id=enrollment.id), timeout=60,
-                        message="no plan through the generated client")
-    assert {task.kind for task in plan.tasks} >= {"follow_up_appointment", "medication_handoff"}
+    expected = {"follow_up_appointment", "medication_handoff"}
+
+    def plan_with_its_tasks():
+        # The plan is written first and its tasks (documents of their own) just after: wait for both.
+        plans = plans_list_plans.sync(client=aftercare, enrollment_id=enrollment.id)
+        return plans if plans and {task.kind for task in plans[0].tasks} >= expected else None
+
+    [plan] = wait_until(plan_with_its_tasks, timeout=60, message="no plan with its tasks through the generated client")
+    assert {task.kind for task in plan.tasks} >= expected
 
 
 def test_a_generated_client_reads_error_bodies_as_problems(clients, system):
