@@ -29,7 +29,6 @@ import math
 import os
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from pathlib import Path
 
 from flask_smorest.pagination import PaginationParameters
 
+from bench.embedded import stand_in_settings
 from services.aftercare.domain import tasks as task_rules
 from services.aftercare.store import plan_id_for, plan_task_id
 from services.aftercare.use_cases import reports
@@ -52,14 +52,12 @@ from services.scheduling.store import appointment_id
 from services.scheduling.use_cases.follow_up_booking import book_follow_up
 from shared import clock
 from shared.cause import Cause
-from shared.config import DEMO_SITES_FILE, load_settings
-from shared.embedded.mongo import start_stand_in
+from shared.config import DEMO_SITES_FILE
 from shared.events import load_event
 from shared.http.pagination import page_of
 from shared.sites import load_sites
 from shared.store import encode, query_of
 from system.services import bootstrap
-from tests.backends import free_port
 
 SITE_ID = "mpls"
 PROGRAM = "mh-adult"
@@ -81,24 +79,15 @@ def main(argv=None) -> int:
     parser.add_argument("--calls", type=int, default=20)
     args = parser.parse_args(argv)
     sizes = sorted(args.sizes)
-    with tempfile.TemporaryDirectory() as folder:
-        port = free_port()
-        server = start_stand_in(Path(folder), port=port)
-        try:
-            settings = load_settings({"IOP_MONGO_URL": f"mongodb://127.0.0.1:{port}",
-                                      "IOP_DATA_DIR": str(Path(folder) / "var"),
-                                      "IOP_SITES_FILE": str(DEMO_SITES_FILE)})
-            bench = SiteBench(settings)
-            results, memory = {}, {}
-            for size in sizes:
-                started = time.perf_counter()
-                bench.seed_to(size)
-                print(f"seeded {size} enrollments in {time.perf_counter() - started:.1f} s", flush=True)
-                results[size] = bench.measure(args.repeats, args.calls)
-                memory[size] = (resident_mb(server.pid), resident_mb(os.getpid()))
-        finally:
-            server.terminate()
-            server.wait(timeout=15)
+    with stand_in_settings() as (settings, stand_in_pid):
+        bench = SiteBench(settings)
+        results, memory = {}, {}
+        for size in sizes:
+            started = time.perf_counter()
+            bench.seed_to(size)
+            print(f"seeded {size} enrollments in {time.perf_counter() - started:.1f} s", flush=True)
+            results[size] = bench.measure(args.repeats, args.calls)
+            memory[size] = (resident_mb(stand_in_pid), resident_mb(os.getpid()))
     print_table(sizes, results, memory, args)
     return 0
 

@@ -12,11 +12,12 @@ from datetime import datetime, timezone
 
 from pymongo import ASCENDING, IndexModel
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from shared import metrics
 from shared.messaging.connection import broker_connection
 from shared.messaging.topology import Topology
+from shared.store import DUPLICATE_KEY
 
 log = logging.getLogger(__name__)
 
@@ -25,24 +26,29 @@ PUBLISHED_INDEXES = {PUBLISHED: [IndexModel([("correlation_id", ASCENDING), ("oc
                                  IndexModel([("enrollment_id", ASCENDING), ("occurred_at", ASCENDING)])]}
 
 
-def record_published(db: Database, service: str, event: dict) -> None:
-    """After the broker confirmed ``event``: count it and keep the producer's record of it."""
-    metrics.event_published(service, event["event_type"])
+def record_published(db: Database, service: str, events: list[dict]) -> None:
+    """After the broker confirmed ``events``: count them and keep the producer's record of each (one insert)."""
+    for event in events:
+        metrics.event_published(service, event["event_type"])
+    records = [{
+        "_id": event["event_id"],
+        "event_type": event["event_type"],
+        "site_id": event.get("site_id"),
+        "correlation_id": event.get("correlation_id"),
+        "causation_id": event.get("causation_id"),
+        "enrollment_id": (event.get("payload") or {}).get("enrollment_id"),
+        "occurred_at": str(event.get("occurred_at")),
+        "published_at": datetime.now(timezone.utc).isoformat(),
+    } for event in events]
     try:
-        db[PUBLISHED].insert_one({
-            "_id": event["event_id"],
-            "event_type": event["event_type"],
-            "site_id": event.get("site_id"),
-            "correlation_id": event.get("correlation_id"),
-            "causation_id": event.get("causation_id"),
-            "enrollment_id": (event.get("payload") or {}).get("enrollment_id"),
-            "occurred_at": str(event.get("occurred_at")),
-            "published_at": datetime.now(timezone.utc).isoformat(),
-        })
-    except DuplicateKeyError:
-        pass  # published again after a crash between the confirm and the outbox removal
-    except Exception as error:  # the event is out; a missing record only thins the journey
-        log.warning("published record of %s not written (%s)", event["event_id"], type(error).__name__)
+        db[PUBLISHED].insert_many(records, ordered=False)
+    except BulkWriteError as error:
+        # A record already there: published again after a crash between the confirm and the outbox removal.
+        others = [failure for failure in error.details.get("writeErrors", []) if failure.get("code") != DUPLICATE_KEY]
+        if others:
+            log.warning("%d published record(s) not written (%s)", len(others), others[0].get("errmsg"))
+    except Exception as error:  # the events are out; a missing record only thins the journey
+        log.warning("published records of %d event(s) not written (%s)", len(records), type(error).__name__)
 
 
 def pending_outbox_events(db: Database, collections: list[str]) -> list[dict]:

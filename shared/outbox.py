@@ -22,44 +22,68 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
+from pymongo import UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
 
 log = logging.getLogger(__name__)
 
 
-def publish_entries(collection: Collection, document_id, outbox: dict, publish: Callable[[dict], None],
-                    on_published: Callable[[dict], None] | None = None) -> int:
-    """Publish one document's outbox entries oldest first, removing each only after its confirm.
+def publish_entries(collection: Collection, outboxes: dict, publish: Callable[[dict], None],
+                    on_published: Callable[[list[dict]], None] | None = None) -> int:
+    """Publish the outbox entries of some documents (``outboxes``: document id → its outbox map),
+    oldest first, then remove what was confirmed.
 
-    A crash between the confirm and the removal republishes the entry later: delivery is
-    at-least-once and consumers absorb the duplicate. An exception from ``publish`` stops here and
-    leaves that entry and the later ones in the outbox.
+    The removal takes one round trip for all of them (a bulk write of one ``$unset`` per document,
+    each guarded by the entries it removes still being there), whether every publish succeeded or
+    one raised: an exception from ``publish`` stops the publishing, the entries confirmed before it
+    are still removed, and it propagates, leaving that entry and the later ones in their outboxes.
+    A crash between a confirm and the removal republishes the entry later: delivery is
+    at-least-once and consumers absorb the duplicate. ``on_published`` is told of the removed
+    events in one call (the producer's published log is then one insert).
     """
-    published = 0
-    for event in sorted((outbox or {}).values(), key=lambda event: event["occurred_at"]):
-        publish(event)
-        collection.update_one(
-            {"_id": document_id, f"outbox.{event['event_id']}": {"$exists": True}},
-            # version moves too: a read-modify-write that read the entry must not write it back.
-            {"$unset": {f"outbox.{event['event_id']}": ""}, "$inc": {"outbox_pending": -1, "version": 1}},
-        )
-        published += 1
-        if on_published is not None:
-            on_published(event)
-    return published
+    queue = sorted(((event, document_id) for document_id, outbox in outboxes.items() for event in (outbox or {}).values()),
+                   key=lambda pair: pair[0]["occurred_at"])
+    confirmed: dict = {}
+    try:
+        for event, document_id in queue:
+            publish(event)
+            confirmed.setdefault(document_id, []).append(event)
+    finally:
+        if confirmed:
+            _remove_entries(collection, confirmed)
+            if on_published is not None:
+                on_published([event for events in confirmed.values() for event in events])
+    return len(queue)
+
+
+def _remove_entries(collection: Collection, confirmed: dict) -> None:
+    """Remove confirmed entries: one guarded update per document, sent together. A guard fails only
+    when the other path (relay or publish-after-commit) removed some of them meanwhile; then each
+    entry is removed on its own, so that ``outbox_pending`` falls exactly once per entry."""
+    def removal(document_id, events, guarded_ids):
+        keys = [f"outbox.{event['event_id']}" for event in events]
+        # version moves too: a read-modify-write that read the entry must not write it back.
+        return UpdateOne({"_id": document_id, **{key: {"$exists": True} for key in guarded_ids(keys)}},
+                         {"$unset": {key: "" for key in keys}, "$inc": {"outbox_pending": -len(keys), "version": 1}})
+
+    removals = [removal(document_id, events, lambda keys: keys) for document_id, events in confirmed.items()]
+    if collection.bulk_write(removals, ordered=False).matched_count == len(removals):
+        return
+    collection.bulk_write([removal(document_id, [event], lambda keys: keys)
+                           for document_id, events in confirmed.items() for event in events], ordered=False)
 
 
 class OutboxRelay:
     """Publishes pending outbox entries of a service's aggregate collections, oldest first."""
 
     def __init__(self, db: Database, collections: Iterable[str], publish: Callable[[dict], None], batch_size: int = 100,
-                 on_published: Callable[[dict], None] | None = None):
+                 on_published: Callable[[list[dict]], None] | None = None):
         self.db = db
         self.collections = list(collections)
         self.publish = publish
         self.batch_size = batch_size
-        # Told of each event once it is confirmed and removed (metrics, the producer's published log).
+        # Told of the events confirmed and removed (metrics, the producer's published log).
         self.on_published = on_published
 
     def relay_pending(self) -> int:
@@ -67,9 +91,9 @@ class OutboxRelay:
         for name in self.collections:
             collection = self.db[name]
             pending = collection.find({"outbox_pending": {"$gt": 0}}, {"outbox": 1}).limit(self.batch_size)
-            for document in list(pending):
-                published += publish_entries(collection, document["_id"], document.get("outbox") or {},
-                                             self.publish, self.on_published)
+            outboxes = {document["_id"]: document.get("outbox") or {} for document in pending}
+            if outboxes:
+                published += publish_entries(collection, outboxes, self.publish, self.on_published)
         if published:
             log.info("relayed %d event(s)", published)
         return published
@@ -86,7 +110,7 @@ class PublishAfterCommit:
     request; the relay publishes meanwhile.
     """
 
-    def __init__(self, make_publisher: Callable[[], object], on_published: Callable[[dict], None] | None = None,
+    def __init__(self, make_publisher: Callable[[], object], on_published: Callable[[list[dict]], None] | None = None,
                  idle_reconnect_seconds: float = 30.0, pause_after_failure: float = 5.0, lock_timeout: float = 5.0):
         self.make_publisher = make_publisher
         self.on_published = on_published
@@ -97,9 +121,10 @@ class PublishAfterCommit:
         self._lock = threading.Lock()
         self._paused_until = 0.0
 
-    def __call__(self, collection: Collection, document_id, outbox: dict) -> int:
-        """Never raises: what is not published stays in the outbox for the relay."""
-        if not outbox or time.monotonic() < self._paused_until:
+    def __call__(self, collection: Collection, outboxes: dict) -> int:
+        """Publish the entries of documents just written (``outboxes``: document id → its outbox map).
+        Never raises: what is not published stays in the outbox for the relay."""
+        if not any(outboxes.values()) or time.monotonic() < self._paused_until:
             return 0
         if not self._lock.acquire(timeout=self.lock_timeout):
             return 0
@@ -109,10 +134,11 @@ class PublishAfterCommit:
             # An idle connection may have been closed by the broker for missed heartbeats: start afresh
             # rather than let the first event after a quiet spell wait for a failed publish.
             self._publisher.refresh_if_idle(self.idle_reconnect_seconds)
-            return publish_entries(collection, document_id, outbox, self._publisher.publish, self.on_published)
+            return publish_entries(collection, outboxes, self._publisher.publish, self.on_published)
         except Exception as exc:  # the write has committed: the relay publishes what is left
             self._paused_until = time.monotonic() + self.pause_after_failure
-            log.warning("publish after commit of %s/%s failed, left to the relay: %r", collection.name, document_id, exc)
+            log.warning("publish after commit of %s/%s failed, left to the relay: %r", collection.name,
+                        ", ".join(map(str, outboxes)), exc)
             if self._publisher is not None:
                 self._publisher.close()
             return 0

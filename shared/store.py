@@ -14,6 +14,7 @@ declared decoding absorbs whatever an older release, an operator or a ``$set`` l
 A path is dotted; ``*`` stands for every item of a list or every value of a map:
 ``Codec(instants=["created_at", "history.*.at"], dates=["follow_up.visits.*"])``.
 """
+import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -21,7 +22,7 @@ from datetime import date, datetime, timezone
 from pymongo import IndexModel
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from shared.cause import Cause
 from shared.errors import Conflict
@@ -30,6 +31,7 @@ from shared.events.registry import DomainEvent
 # A value in a change that removes the field instead of setting it.
 UNSET = object()
 BOOKKEEPING = ("outbox", "outbox_pending", "version")
+DUPLICATE_KEY = 11000
 
 
 class ConcurrentUpdate(Conflict):
@@ -150,22 +152,23 @@ class Documents:
     their number in ``outbox_pending``, written in the same single-document write as the change.
     ``version`` guards every read-modify-write against lost updates.
 
-    ``publish_after_commit(collection, document_id, outbox)``, when given (the service context
-    gives a :class:`shared.outbox.PublishAfterCommit`), is called after each write that leaves
-    entries in the outbox: it publishes them at once and removes each after its confirm, and never
-    raises; what it leaves, the relay publishes. Without it (tests, tools) only the relay publishes.
+    ``publish_after_commit(collection, outboxes)``, when given (the service context gives a
+    :class:`shared.outbox.PublishAfterCommit`), is called after each write that leaves entries in
+    the outbox (``outboxes``: document id → its outbox map): it publishes them at once and removes
+    them after their confirms, and never raises; what it leaves, the relay publishes. Without it
+    (tests, tools) only the relay publishes.
     """
 
     def __init__(self, collection: Collection, codec: Codec = Codec(),
-                 publish_after_commit: Callable[[Collection, object, dict], object] | None = None):
+                 publish_after_commit: Callable[[Collection, dict], object] | None = None):
         self.raw = collection
         self.codec = codec
         self.name = collection.name
         self.publish_after_commit = publish_after_commit
 
-    def _after_commit(self, document_id, outbox: dict) -> None:
-        if outbox and self.publish_after_commit is not None:
-            self.publish_after_commit(self.raw, document_id, outbox)
+    def _after_commit(self, outboxes: dict) -> None:
+        if any(outboxes.values()) and self.publish_after_commit is not None:
+            self.publish_after_commit(self.raw, outboxes)
 
     # -- reading ----------------------------------------------------------------------------------
     def find_one(self, query: dict, projection: dict | None = None) -> dict | None:
@@ -202,7 +205,7 @@ class Documents:
         outbox = _envelopes(events, cause)
         stored = {**encode(document), "version": 1, "outbox": outbox, "outbox_pending": len(outbox)}
         self.raw.insert_one(stored)
-        self._after_commit(stored.get("_id"), outbox)
+        self._after_commit({stored.get("_id"): outbox})
         return self.codec.decode({**document, **stored})
 
     def insert_once(self, document: dict, events: Iterable[DomainEvent] = (), cause: Cause | None = None) -> bool:
@@ -213,6 +216,28 @@ class Documents:
             return True
         except DuplicateKeyError:
             return False
+
+    def insert_many_once(self, documents_and_events: Iterable[tuple[dict, Iterable[DomainEvent]]],
+                         cause: Cause | None = None) -> list:
+        """:meth:`insert_once` for several documents in one round trip (and their events published
+        in one more): those already there are skipped. Returns the ids of those inserted."""
+        stored = []
+        for document, events in documents_and_events:
+            outbox = _envelopes(events, cause)
+            stored.append({**encode(document), "version": 1, "outbox": outbox, "outbox_pending": len(outbox)})
+        if not stored:
+            return []
+        try:
+            self.raw.insert_many(stored, ordered=False)
+            existing = set()
+        except BulkWriteError as error:
+            failures = error.details.get("writeErrors", [])
+            if any(failure.get("code") != DUPLICATE_KEY for failure in failures):
+                raise
+            existing = {failure["index"] for failure in failures}
+        inserted = [document for index, document in enumerate(stored) if index not in existing]
+        self._after_commit({document["_id"]: document["outbox"] for document in inserted})
+        return [document["_id"] for document in inserted]
 
     def modify(self, query: dict, change: Callable[[dict], tuple[dict, list[DomainEvent]] | None],
                cause: Cause | None = None, attempts: int = 5) -> dict | None:
@@ -239,8 +264,28 @@ class Documents:
                        "version": stored.get("version", 0) + 1}
             guard = {"_id": stored["_id"], "version": stored.get("version")}
             if self.raw.replace_one(guard, written).matched_count == 1:
-                self._after_commit(stored["_id"], outbox)
+                self._after_commit({stored["_id"]: outbox})
                 return self.codec.decode({**document, **written})
+        raise ConcurrentUpdate(f"{self.name}: gave up after {attempts} concurrent updates")
+
+    def modify_or_insert(self, query: dict, new_document: dict,
+                         change: Callable[[dict], tuple[dict, list[DomainEvent]] | None],
+                         cause: Cause | None = None, attempts: int = 5) -> dict:
+        """:meth:`modify` the document matching ``query``; when there is none, insert ``new_document``
+        with the change already applied. A read and a write either way (not an insert that fails
+        and then a modify); a document made concurrently between the two is modified instead."""
+        for _ in range(attempts):
+            written = self.modify(query, change, cause)
+            if written is not None:
+                return written
+            document = copy.deepcopy(new_document)
+            changes, events = change(document) or ({}, [])
+            for dotted, value in changes.items():
+                _set_path(document, dotted, value)
+            try:
+                return self.insert(document, events, cause)
+            except DuplicateKeyError:
+                continue
         raise ConcurrentUpdate(f"{self.name}: gave up after {attempts} concurrent updates")
 
     def delete(self, query: dict) -> int:
@@ -272,7 +317,7 @@ class Store:
     INDEXES: dict[str, list[IndexModel]] = {}
     OUTBOX_COLLECTIONS: tuple[str, ...] = ()
 
-    def __init__(self, db: Database, publish_after_commit: Callable[[Collection, object, dict], object] | None = None):
+    def __init__(self, db: Database, publish_after_commit: Callable[[Collection, dict], object] | None = None):
         self.db = db
         for name, codec in self.COLLECTIONS.items():
             setattr(self, name, Documents(db[name], codec, publish_after_commit))

@@ -62,30 +62,34 @@ def open_intensity_review(store: AftercareStore, cause: Cause, site: Site, below
 def record_plan_activated(store: AftercareStore, cause: Cause, site: Site, activated: Event) -> None:
     """treatment.plan.activated: the first plan is in force (settles treatment_plan tasks)."""
     payload = activated.payload
-    record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
-                lambda facts: clinical_rules.plan_activated(facts, payload["plan_id"], activated.occurred_at))
-    settle_clinical_tasks(store, cause, site, payload["enrollment_id"])
+    facts = record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
+                        lambda facts: clinical_rules.plan_activated(facts, payload["plan_id"], activated.occurred_at))
+    settle_clinical_tasks(store, cause, site, payload["enrollment_id"], facts)
 
 
 def record_plan_reviewed(store: AftercareStore, cause: Cause, site: Site, reviewed: Event) -> None:
     """treatment.plan.reviewed: settles the review tasks due before the next review it sets."""
     payload = reviewed.payload
-    record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
-                lambda facts: clinical_rules.plan_reviewed(facts, payload))
-    settle_clinical_tasks(store, cause, site, payload["enrollment_id"])
+    facts = record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
+                        lambda facts: clinical_rules.plan_reviewed(facts, payload))
+    settle_clinical_tasks(store, cause, site, payload["enrollment_id"], facts)
 
 
 def record_note_signed(store: AftercareStore, cause: Cause, site: Site, signed: Event) -> None:
     """treatment.note.signed: settles the note's session_note task."""
     payload = signed.payload
-    record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
-                lambda facts: clinical_rules.note_signed(facts, payload["note_id"], signed.occurred_at))
-    settle_clinical_tasks(store, cause, site, payload["enrollment_id"])
+    facts = record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
+                        lambda facts: clinical_rules.note_signed(facts, payload["note_id"], signed.occurred_at))
+    settle_clinical_tasks(store, cause, site, payload["enrollment_id"], facts)
 
 
-def settle_clinical_tasks(store: AftercareStore, cause: Cause, site: Site, enrollment_id: str) -> None:
-    """Complete each active task of the enrollment that a recorded fact settles."""
-    facts = store.enrollment_facts.find_one({"_id": enrollment_facts_id(site.id, enrollment_id), "site_id": site.id})
+def settle_clinical_tasks(store: AftercareStore, cause: Cause, site: Site, enrollment_id: str,
+                          facts: dict | None = None) -> None:
+    """Complete each active task of the enrollment that a recorded fact settles (``facts`` when the
+    caller has just written them, else read)."""
+    if facts is None:
+        facts = store.enrollment_facts.find_one({"_id": enrollment_facts_id(site.id, enrollment_id),
+                                                 "site_id": site.id})
     if facts is None:
         return
     now = clock.now()

@@ -45,10 +45,10 @@ def record_follow_up_booking(store: AftercareStore, cause: Cause, site: Site, bo
     booking = {"appointment_id": payload["appointment_id"], "starts_at": payload["starts_at"],
                "late": payload["late"], "occurred_at": booked.occurred_at}
     # A rebooking replaces the booking only if it happened later, whatever order they arrive in.
-    record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
-                 lambda facts: {"booking": booking}
-                 if follow_up_rules.is_later(booking, facts.get("booking"), "appointment_id") else None)
-    apply_enrollment_facts(store, cause, site, payload["enrollment_id"])
+    facts = record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
+                        lambda facts: {"booking": booking}
+                        if follow_up_rules.is_later(booking, facts.get("booking"), "appointment_id") else None)
+    apply_enrollment_facts(store, cause, site, payload["enrollment_id"], facts)
 
 
 def record_follow_up_visit(store: AftercareStore, cause: Cause, site: Site, attended: Event) -> None:
@@ -60,9 +60,9 @@ def record_follow_up_visit(store: AftercareStore, cause: Cause, site: Site, atte
         log.info("follow-up appointment %s: %s", payload["appointment_id"], payload["status"])
         return  # a no-show changes nothing: the overdue sweep notices the unmet follow-up
     visit_day = payload["starts_at"].astimezone(site.zone).date()
-    record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
-                 lambda facts: {"visits": {**(facts.get("visits") or {}), payload["appointment_id"]: visit_day}})
-    apply_enrollment_facts(store, cause, site, payload["enrollment_id"])
+    facts = record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
+                        lambda facts: {"visits": {**(facts.get("visits") or {}), payload["appointment_id"]: visit_day}})
+    apply_enrollment_facts(store, cause, site, payload["enrollment_id"], facts)
 
 
 def record_follow_up_cancellation(store: AftercareStore, cause: Cause, site: Site, cancelled: Event) -> None:
@@ -73,10 +73,10 @@ def record_follow_up_cancellation(store: AftercareStore, cause: Cause, site: Sit
     payload = cancelled.payload
     if not _is_follow_up(payload):
         return
-    record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
-                 lambda facts: {"cancelled": {**(facts.get("cancelled") or {}),
-                                              payload["appointment_id"]: cancelled.occurred_at}})
-    apply_enrollment_facts(store, cause, site, payload["enrollment_id"])
+    facts = record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
+                        lambda facts: {"cancelled": {**(facts.get("cancelled") or {}),
+                                                     payload["appointment_id"]: cancelled.occurred_at}})
+    apply_enrollment_facts(store, cause, site, payload["enrollment_id"], facts)
 
 
 def record_reconciliation(store: AftercareStore, cause: Cause, site: Site, reconciled: Event) -> None:
@@ -84,10 +84,10 @@ def record_reconciliation(store: AftercareStore, cause: Cause, site: Site, recon
     payload = reconciled.payload
     reconciliation = {"reconciliation_id": payload["reconciliation_id"], "occurred_at": reconciled.occurred_at}
     # A later reconciliation of the same enrollment replaces an earlier one, whatever order they arrive in.
-    record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
-                 lambda facts: {"reconciliation": reconciliation} if follow_up_rules.is_later(
-                     reconciliation, facts.get("reconciliation"), "reconciliation_id") else None)
-    apply_enrollment_facts(store, cause, site, payload["enrollment_id"])
+    facts = record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
+                        lambda facts: {"reconciliation": reconciliation} if follow_up_rules.is_later(
+                            reconciliation, facts.get("reconciliation"), "reconciliation_id") else None)
+    apply_enrollment_facts(store, cause, site, payload["enrollment_id"], facts)
 
 
 def record_discharge_summary(store: AftercareStore, cause: Cause, site: Site, drafted: Event) -> None:
@@ -97,10 +97,10 @@ def record_discharge_summary(store: AftercareStore, cause: Cause, site: Site, dr
     summary = {key: payload[key] for key in ("summary_id", "plan_id", "objectives_met", "objectives_not_met",
                                              "unmet_objective_ids")}
     summary["occurred_at"] = drafted.occurred_at
-    record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
-                 lambda facts: {"discharge_summary": summary} if follow_up_rules.is_later(
-                     summary, facts.get("discharge_summary"), "summary_id") else None)
-    apply_enrollment_facts(store, cause, site, payload["enrollment_id"])
+    facts = record_fact(store, site, payload["enrollment_id"], payload["patient_id"],
+                        lambda facts: {"discharge_summary": summary} if follow_up_rules.is_later(
+                            summary, facts.get("discharge_summary"), "summary_id") else None)
+    apply_enrollment_facts(store, cause, site, payload["enrollment_id"], facts)
 
 
 def record_referral_visit(store: AftercareStore, cause: Cause, site: Site, referral: dict) -> None:
@@ -108,10 +108,10 @@ def record_referral_visit(store: AftercareStore, cause: Cause, site: Site, refer
     day = referral_rules.completion_day(referral, site.zone)
     if day is None:
         return
-    record_fact(store, site, referral["enrollment_id"], referral["patient_id"],
-                 lambda facts: None if (facts.get("referral_visits") or {}).get(referral["_id"]) == day
-                 else {"referral_visits": {**(facts.get("referral_visits") or {}), referral["_id"]: day}})
-    apply_enrollment_facts(store, cause, site, referral["enrollment_id"])
+    facts = record_fact(store, site, referral["enrollment_id"], referral["patient_id"],
+                        lambda facts: None if (facts.get("referral_visits") or {}).get(referral["_id"]) == day
+                        else {"referral_visits": {**(facts.get("referral_visits") or {}), referral["_id"]: day}})
+    apply_enrollment_facts(store, cause, site, referral["enrollment_id"], facts)
 
 
 def record_staff_visit(store: AftercareStore, cause: Cause, site: Site, plan_id: str, visited_on: date, kind: str,
@@ -125,16 +125,20 @@ def record_staff_visit(store: AftercareStore, cause: Cause, site: Site, plan_id:
         raise Invalid({"provider_id": ["No such provider in this site's directory."]})
     visit_id = str(uuid.uuid4())
     visit = follow_up_rules.recorded_visit(plan, visited_on, kind, provider_id, site.today(), cause.actor, clock.now())
-    record_fact(store, site, plan["enrollment_id"], plan["patient_id"],
-                 lambda facts: {"recorded_visits": {**(facts.get("recorded_visits") or {}), visit_id: visit}})
-    apply_enrollment_facts(store, cause, site, plan["enrollment_id"])
+    facts = record_fact(store, site, plan["enrollment_id"], plan["patient_id"],
+                        lambda facts: {"recorded_visits": {**(facts.get("recorded_visits") or {}), visit_id: visit}})
+    apply_enrollment_facts(store, cause, site, plan["enrollment_id"], facts)
     return store.plans.find_one({"_id": plan_id, "site_id": cause.site_id})
 
 
-def apply_enrollment_facts(store: AftercareStore, cause: Cause, site: Site, enrollment_id: str) -> None:
-    """Bring the enrollment's plan and its tasks in line with its recorded facts; a no-op without a
-    plan or without facts, and when they already agree."""
-    facts = store.enrollment_facts.find_one({"_id": enrollment_facts_id(site.id, enrollment_id), "site_id": site.id})
+def apply_enrollment_facts(store: AftercareStore, cause: Cause, site: Site, enrollment_id: str,
+                           facts: dict | None = None) -> None:
+    """Bring the enrollment's plan and its tasks in line with its recorded facts (``facts`` when the
+    caller has just written them, else read); a no-op without a plan or without facts, and when they
+    already agree."""
+    if facts is None:
+        facts = store.enrollment_facts.find_one({"_id": enrollment_facts_id(site.id, enrollment_id),
+                                                 "site_id": site.id})
     if facts is None:
         return
 
@@ -169,11 +173,12 @@ def record_fact(store: AftercareStore, site: Site, enrollment_id: str, patient_i
                 change: Callable[[dict], dict | None]) -> dict:
     """Apply ``change(facts) -> fields or None`` to the enrollment's facts document, made if missing."""
     facts_id = enrollment_facts_id(site.id, enrollment_id)
-    store.enrollment_facts.insert_once({"_id": facts_id, "site_id": site.id, "enrollment_id": enrollment_id,
-                                        "patient_id": patient_id, "visits": {}})
 
     def fields_and_no_events(facts):
         fields = change(facts)
         return None if fields is None else (fields, [])
 
-    return store.enrollment_facts.modify({"_id": facts_id, "site_id": site.id}, fields_and_no_events)
+    return store.enrollment_facts.modify_or_insert(
+        {"_id": facts_id, "site_id": site.id},
+        {"_id": facts_id, "site_id": site.id, "enrollment_id": enrollment_id, "patient_id": patient_id, "visits": {}},
+        fields_and_no_events)

@@ -51,9 +51,9 @@ def create_plan_on_discharge(store: AftercareStore, cause: Cause, site: Site, en
         log.info("plan %s created from template %s", plan_id, template["name"])
     else:
         plan = store.plans.find_one({"_id": plan_id, "site_id": site.id})
-    # Whether or not the plan was new, its tasks and referral may still be missing: fill the gaps.
-    for task, events in made.tasks:
-        store.tasks.insert_once(task, events, cause)
+    # Whether or not the plan was new, its tasks and referral may still be missing: fill the gaps
+    # (the tasks in one write, those already there skipped).
+    store.tasks.insert_many_once(made.tasks, cause)
     if made.referral:
         referral, events = made.referral
         store.referrals.insert_once(traced(referral, cause), events, cause)

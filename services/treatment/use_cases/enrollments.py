@@ -55,14 +55,16 @@ def record_fact(store: TreatmentStore, cause: Cause, enrollment_id: str, patient
                 change: Callable[[dict], dict | None]) -> dict:
     """Apply ``change(enrollment) -> fields or None`` to the enrollment's document, made if missing."""
     record_id = enrollment_record_id(cause.site_id, enrollment_id)
-    store.enrollments.insert_once({**rules.new_enrollment(record_id, enrollment_id, patient_id),
-                                   "site_id": cause.site_id, "correlation_id": cause.correlation_id})
 
     def fields_and_no_events(enrollment):
         fields = change(enrollment)
         return None if fields is None else (fields, [])
 
-    return store.enrollments.modify({"_id": record_id, "site_id": cause.site_id}, fields_and_no_events)
+    return store.enrollments.modify_or_insert(
+        {"_id": record_id, "site_id": cause.site_id},
+        {**rules.new_enrollment(record_id, enrollment_id, patient_id), "site_id": cause.site_id,
+         "correlation_id": cause.correlation_id},
+        fields_and_no_events)
 
 
 def known_enrollment(store: TreatmentStore, site_id: str, enrollment_id: str) -> dict:

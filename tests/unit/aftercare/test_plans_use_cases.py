@@ -88,21 +88,18 @@ def test_a_redelivered_completion_writes_nothing_more_and_announces_nothing_more
 
 def test_a_creation_that_crashed_after_the_plan_and_one_task_is_finished_by_the_redelivery(store, site, monkeypatch):
     ended = completion()
-    real_insert = store.tasks.insert_once
-    written = []
+    real_insert_many = store.tasks.raw.insert_many
 
-    def insert_then_crash(task, events_, cause):
-        if written:
-            raise Crash()
-        written.append(task["kind"])
-        return real_insert(task, events_, cause)
+    def write_one_then_crash(documents, ordered=True):
+        real_insert_many(documents[:1], ordered=ordered)
+        raise Crash()
 
-    monkeypatch.setattr(store.tasks, "insert_once", insert_then_crash)
+    monkeypatch.setattr(store.tasks.raw, "insert_many", write_one_then_crash)
     with pytest.raises(Crash):
         create_plan_on_discharge(store, cause_of(ended), site, ended)
     assert (store.plans.count({}), store.tasks.count({}), store.referrals.count({})) == (1, 1, 0)
 
-    monkeypatch.setattr(store.tasks, "insert_once", real_insert)
+    monkeypatch.setattr(store.tasks.raw, "insert_many", real_insert_many)
     create_plan_on_discharge(store, cause_of(ended), site, ended)
     assert (store.tasks.count({}), store.referrals.count({})) == (4, 1)
     assert (len(all_events(store, "aftercare.plan.created")), len(all_events(store, "aftercare.task.created")),
