@@ -37,6 +37,7 @@ EPILOG = """configuration (environment variables; unset means the embedded defau
   IOP_AMQP_URL             RabbitMQ URL (unset: kombu's filesystem transport under IOP_DATA_DIR)
   IOP_SITES_FILE           sites and key digests (unset: the demo file, keys in the README)
   IOP_API_WORKERS          gunicorn workers behind the base URL (2)
+  IOP_WORKERS_PER_SERVICE  worker processes of each service, competing consumers of its queue (1)
   IOP_LOG_FORMAT           json or console (unset: console in a terminal, else json)
 
 examples:
@@ -55,23 +56,36 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def commands(port: int, api_workers: int) -> dict[str, list[str]]:
+def worker_names(workers_per_service: int) -> dict[str, str]:
+    """Each worker process's name and its service: ``aftercare-worker``, then ``aftercare-worker-2``...
+
+    The workers of one service consume the same queue (competing consumers: RabbitMQ gives each
+    message to one of them) and each runs the relay and sweeps, which are safe to run twice (the
+    outbox removal is guarded per entry, the sweeps' writes are idempotent)."""
+    return {f"{service}-worker" + (f"-{number}" if number > 1 else ""): service
+            for service in services.SERVICES for number in range(1, workers_per_service + 1)}
+
+
+def commands(port: int, api_workers: int, workers_per_service: int = 1) -> dict[str, list[str]]:
     python = sys.executable
     procs = {
         "gateway": [python, "-m", "gunicorn", "-c", GUNICORN_SETTINGS, "--bind", f"127.0.0.1:{port}",
                     "--workers", str(api_workers), "system.gateway:create_gateway()"],
     }
-    for service in services.SERVICES:
-        procs[f"{service}-worker"] = [python, "-m", f"services.{service}.worker"]
+    for name, service in worker_names(workers_per_service).items():
+        procs[name] = [python, "-m", f"services.{service}.worker"]
     return procs
 
 
 def process_environments(env: dict[str, str], metrics_ports: dict[str, int]) -> dict[str, dict[str, str]]:
-    """Each worker serves its metrics on a port of its own; the gateway's dashboard reads them."""
-    urls = ",".join(f"{service}=http://127.0.0.1:{port}/metrics" for service, port in metrics_ports.items())
+    """Each worker process serves its metrics on a port of its own (``metrics_ports`` by process
+    name); the gateway's dashboard reads each service's first worker."""
+    first_workers = worker_names(1)
+    urls = ",".join(f"{service}=http://127.0.0.1:{metrics_ports[name]}/metrics"
+                    for name, service in first_workers.items() if name in metrics_ports)
     environments = {"gateway": {**env, "IOP_WORKER_METRICS_URLS": urls}}
-    for service, port in metrics_ports.items():
-        environments[f"{service}-worker"] = {**env, WORKER_METRICS_BIND: f"127.0.0.1:{port}"}
+    for name, port in metrics_ports.items():
+        environments[name] = {**env, WORKER_METRICS_BIND: f"127.0.0.1:{port}"}
     return environments
 
 
@@ -135,14 +149,24 @@ def prepare(settings):
     env = dict(os.environ)
     stand_in, mongo_url = start_database(settings, env)
     env["IOP_MONGO_URL"] = mongo_url
-    metrics_ports = {service: instance.free_port() for service in services.SERVICES}
+    metrics_ports = {name: instance.free_port() for name in worker_names(workers_per_service())}
     details = {"pid": os.getpid(), "data_dir": str(settings.data_dir), "http_port": settings.http_port,
                "base_url": f"http://127.0.0.1:{settings.http_port}", "mongo_url": mongo_url,
                "embedded_database": stand_in is not None, "amqp_url": settings.amqp_url,
                "broker_namespace": settings.broker_namespace,
-               "worker_metrics": {service: f"http://127.0.0.1:{port}/metrics" for service, port in metrics_ports.items()}}
+               "worker_metrics": {_metrics_name(name): f"http://127.0.0.1:{port}/metrics"
+                                  for name, port in metrics_ports.items()}}
     instance.publish(lock, details)
     return lock, stand_in, process_environments(env, metrics_ports), details
+
+
+def workers_per_service() -> int:
+    return max(1, int(os.environ.get("IOP_WORKERS_PER_SERVICE", "1")))
+
+
+def _metrics_name(process_name: str) -> str:
+    # instance.json names each service's first worker by the service (as `iop status` reads it).
+    return process_name.removesuffix("-worker")
 
 
 def supervise(settings, specs, environments, running: dict, is_stopping) -> None:
@@ -189,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
 
     declare_every_queue(settings)
-    specs = commands(settings.http_port, int(os.environ.get("IOP_API_WORKERS", "2")))
+    specs = commands(settings.http_port, int(os.environ.get("IOP_API_WORKERS", "2")), workers_per_service())
     log.info("serving %s (%s); dashboard %s/dashboard/; worker metrics %s; Ctrl-C stops", details["base_url"],
              ", ".join(services.SERVICES), details["base_url"],
              " ".join(f"{s}={url}" for s, url in details["worker_metrics"].items()))
