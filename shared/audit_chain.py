@@ -10,12 +10,20 @@ still intact: only a head noted elsewhere (``python -m system.audit verify`` pri
 Appending is safe with many writers (gunicorn workers, processes, hosts) and no transactions:
 a unique index on ``seq`` lets exactly one writer claim each number; a writer that loses the race
 gets ``DuplicateKeyError``, reads the new head and tries again, a bounded number of times.
+
+Within a process, :class:`ChainWriter` commits in groups: the threads that append at the same moment
+(gunicorn's threads answering concurrent requests) have their records chained and inserted
+together, one head read and one ordered insert for all of them, and each thread returns only
+once its own record is written. Every record is still durable before its request is answered;
+under load a request costs a fraction of the two round trips instead of both.
 Instants are stored as aware UTC datetimes at millisecond precision (BSON's), written by insert,
 so that what is read back hashes to what was written, on MongoDB and on the stand-in alike.
 """
 import hashlib
 import json
+import os
 import random
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +31,7 @@ from datetime import datetime, timezone
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 COLLECTION = "audit_log"
 GENESIS = "0" * 64
@@ -33,6 +41,7 @@ UNHASHED = ("_id", "hash")
 SEQ_INDEX = IndexModel([("seq", ASCENDING)], unique=True, sparse=True, name="seq_unique")
 CHAINED = {"seq": {"$gt": 0}}
 APPEND_ATTEMPTS = 50
+DUPLICATE_KEY = 11000
 
 
 class AuditUnavailable(Exception):
@@ -139,14 +148,81 @@ def head(collection: Collection) -> dict | None:
 
 def append(collection: Collection, fields: dict, attempts: int = APPEND_ATTEMPTS) -> dict:
     """Insert ``fields`` as the next record of the chain; raises :class:`AuditUnavailable`."""
+    return append_many(collection, [fields], attempts)[0]
+
+def append_many(collection: Collection, fields_list: list[dict], attempts: int = APPEND_ATTEMPTS) -> list[dict]:
+    """Insert ``fields_list`` as the next records of the chain, in order: one head read and one
+    ordered insert when no other writer intervenes; raises :class:`AuditUnavailable`."""
+    done: list[dict] = []
+    remaining = list(fields_list)
     for attempt in range(attempts):
         try:
-            record = chained(fields, head(collection))
-            collection.insert_one(record)
-            return record
-        except DuplicateKeyError:
-            # Another writer took this seq: back off a little (jitter spreads the contenders), re-read.
+            previous = head(collection)
+            records = []
+            for fields in remaining:
+                previous = chained(fields, previous)
+                records.append(previous)
+            collection.insert_many(records, ordered=True)
+            return done + records
+        except BulkWriteError as error:
+            failure = (error.details.get("writeErrors") or [{}])[0]
+            if failure.get("code") != DUPLICATE_KEY:
+                raise AuditUnavailable(f"audit record not written: {failure.get('errmsg')}") from error
+            # Another writer took a seq. Those before the clash are in the chain (an ordered insert
+            # stops at its first error); the rest are chained again after the new head, after a
+            # little back-off (jitter spreads the contenders).
+            done += records[:failure["index"]]
+            remaining = remaining[failure["index"]:]
             time.sleep(random.uniform(0, min(0.05, 0.002 * (attempt + 1))))
         except Exception as error:
             raise AuditUnavailable(f"audit record not written: {type(error).__name__}") from error
     raise AuditUnavailable(f"audit record not written: lost the race for a seq {attempts} times")
+
+
+class ChainWriter:
+    """Group commit of one process's appends to one chain (see the module's docstring).
+
+    Each caller queues its record, then waits for the flush lock; whoever holds it writes every
+    record queued so far (its own and those of the threads that queued meanwhile) with
+    :func:`append_many`. A caller whose record a previous holder wrote returns at once. A failed
+    write fails every record of its group (each caller answers 503; none is left unsaid)."""
+
+    def __init__(self, collection: Collection, attempts: int = APPEND_ATTEMPTS):
+        self.collection = collection
+        self.attempts = attempts
+        self._queue: list[list] = []  # [fields, outcome]: outcome None until written or failed
+        self._queue_lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+
+    def append(self, fields: dict) -> dict:
+        entry = [fields, None]
+        with self._queue_lock:
+            self._queue.append(entry)
+        with self._flush_lock:
+            if entry[1] is None:
+                with self._queue_lock:
+                    group, self._queue = self._queue, []
+                try:
+                    records = append_many(self.collection, [queued[0] for queued in group], self.attempts)
+                    for queued, record in zip(group, records):
+                        queued[1] = record
+                except AuditUnavailable as error:
+                    for queued in group:
+                        queued[1] = error
+        if isinstance(entry[1], AuditUnavailable):
+            raise entry[1]
+        return entry[1]
+
+
+_writers: dict[tuple, ChainWriter] = {}
+_writers_lock = threading.Lock()
+
+
+def chain_writer(collection: Collection) -> ChainWriter:
+    """This process's writer of ``collection`` (made after any fork: a lock is not shared across one)."""
+    key = (os.getpid(), id(collection.database.client), collection.full_name)
+    with _writers_lock:
+        writer = _writers.get(key)
+        if writer is None:
+            writer = _writers[key] = ChainWriter(collection)
+        return writer

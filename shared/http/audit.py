@@ -2,7 +2,9 @@
 
 Every authenticated call and every failed authentication is appended to the service's
 ``audit_log`` collection as a record of :mod:`shared.audit_chain` (``seq``, ``prev_hash``,
-``hash``); ``python -m system.audit verify`` checks the chain.
+``hash``); ``python -m system.audit verify`` checks the chain. Records of concurrent requests in
+one process are written together (group commit, :class:`shared.audit_chain.ChainWriter`); each
+request still waits for its own record.
 
 What a record holds: ``at``, ``service``, ``phase``, ``site_id``, ``actor`` (the key's label) and
 ``role``, ``on_behalf_of`` (the ``X-Actor`` header: the person behind the key, as the front-end
@@ -39,7 +41,7 @@ from flask import Response, current_app, g, request
 from pymongo import ASCENDING, IndexModel
 
 from shared import clock
-from shared.audit_chain import COLLECTION, SEQ_INDEX, AuditUnavailable, append, to_millisecond
+from shared.audit_chain import COLLECTION, SEQ_INDEX, AuditUnavailable, chain_writer, to_millisecond
 from shared.http.problems import problem
 
 log = logging.getLogger("iop.access")
@@ -119,7 +121,9 @@ def _append(phase: str, status: int | None, authenticated: bool = True) -> None:
         "remote_addr": request.remote_addr,
     }
     try:
-        append(context.db[COLLECTION], fields)  # context.db may be the first touch of the database
+        # context.db may be the first touch of the database. The process's writer commits the records
+        # of concurrent requests together; this one returns once its own is written.
+        chain_writer(context.db[COLLECTION]).append(fields)
     except Exception as error:
         # The exception names the cause; the record's fields (on_behalf_of, path) stay out of the log.
         log.exception("audit record not written for request_id=%s", g.get("request_id"))

@@ -43,14 +43,15 @@ class RefusedAuditWrites:
 
     def __init__(self, monkeypatch):
         self.phases: set[str] = set()
-        original = Collection.insert_one
+        original = Collection.insert_many
 
-        def insert_one(collection, document, *args, **kwargs):
-            if collection.name == COLLECTION and document.get("phase") in self.phases:
+        def insert_many(collection, documents, *args, **kwargs):
+            documents = list(documents)
+            if collection.name == COLLECTION and any(document.get("phase") in self.phases for document in documents):
                 raise ServerSelectionTimeoutError("audit database unreachable")
-            return original(collection, document, *args, **kwargs)
+            return original(collection, documents, *args, **kwargs)
 
-        monkeypatch.setattr(Collection, "insert_one", insert_one)
+        monkeypatch.setattr(Collection, "insert_many", insert_many)
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
 """The audit hash chain: records link by hash, and any edit, deletion or reordering is named by seq."""
+import collections
 import copy
+import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -12,7 +15,9 @@ from shared.audit_chain import (
     GENESIS,
     SEQ_INDEX,
     AuditUnavailable,
+    ChainWriter,
     append,
+    append_many,
     canonical,
     chained,
     read_chain,
@@ -170,11 +175,11 @@ class Contended:
     def find_one(self, *args, **kwargs):
         return self._collection.find_one(*args, **kwargs)
 
-    def insert_one(self, record):
+    def insert_many(self, records, ordered=True):
         if self._rivals:
             self._rivals -= 1
             append(self._collection, fields(100 + self._rivals))
-        return self._collection.insert_one(record)
+        return self._collection.insert_many(records, ordered=ordered)
 
 
 class Unreachable:
@@ -213,3 +218,63 @@ def test_the_unique_index_refuses_a_second_record_with_the_same_seq(audit_log):
     duplicate.pop("_id")
     with pytest.raises(DuplicateKeyError):
         audit_log.insert_one(duplicate)
+
+
+def test_a_group_is_chained_in_order_with_one_head_read_and_one_insert(audit_log):
+    append(audit_log, fields(0))
+    counted = Counted(audit_log)
+    records = append_many(counted, [fields(number) for number in range(1, 6)])
+    assert [record["seq"] for record in records] == [2, 3, 4, 5, 6]
+    assert (counted.calls["find_one"], counted.calls["insert_many"]) == (1, 1)
+    assert verify_chain(read_chain(audit_log)).intact
+
+
+def test_a_group_that_clashes_with_another_writer_is_chained_after_it(audit_log):
+    append(audit_log, fields(0))
+    records = append_many(Contended(audit_log, rivals=1), [fields(number) for number in range(1, 4)])
+    assert [record["seq"] for record in records] == [3, 4, 5]
+    verdict = verify_chain(read_chain(audit_log))
+    assert (verdict.intact, verdict.records) == (True, 5)
+
+
+def test_concurrent_appends_of_one_process_are_committed_in_groups_each_durable_before_it_returns(audit_log):
+    slow = Counted(audit_log, delay=0.01)
+    writer = ChainWriter(slow)
+    returned = []
+
+    def request(number):
+        record = writer.append(fields(number))
+        # Durable before the caller goes on: its record is in the collection when append returns.
+        returned.append(audit_log.find_one({"seq": record["seq"]}) is not None)
+
+    threads = [threading.Thread(target=request, args=(number,)) for number in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    verdict = verify_chain(read_chain(audit_log))
+    assert (verdict.intact, verdict.records, all(returned), len(returned)) == (True, 40, True, 40)
+    assert slow.calls["insert_many"] < 40
+
+
+def test_a_group_whose_write_fails_fails_every_caller_in_it():
+    writer = ChainWriter(Unreachable())
+    with pytest.raises(AuditUnavailable):
+        writer.append(fields())
+
+
+class Counted:
+    """The audit log, counting the calls made to it, each insert slowed by ``delay`` seconds."""
+
+    def __init__(self, collection, delay: float = 0):
+        self._collection, self._delay = collection, delay
+        self.calls = collections.Counter()
+
+    def find_one(self, *args, **kwargs):
+        self.calls["find_one"] += 1
+        return self._collection.find_one(*args, **kwargs)
+
+    def insert_many(self, records, ordered=True):
+        self.calls["insert_many"] += 1
+        time.sleep(self._delay)
+        return self._collection.insert_many(records, ordered=ordered)
