@@ -10,8 +10,9 @@ publish each entry with confirms and remove it only after its confirm, with the 
   polling interval lies between a committed write and its publish. Any failure there (broker down,
   timeout, unroutable) is logged and the entry stays in the outbox: the write has committed, so
   nothing is raised into the request or the handler;
-- the relay (:class:`OutboxRelay`), in the worker, every 0.2 s: the safety net that publishes
-  whatever the first path left (a broker down at write time, a process killed after its write).
+- the relay (:class:`OutboxRelay`), in the worker, every 2 s (every 0.2 s where it is the only
+  path): the safety net that publishes whatever the first path left (a broker down at write
+  time, a process killed after its write).
 
 Why a map and a counter rather than an array: removing one entry by key (``$unset``) and finding
 pending documents by an indexed counter work identically on MongoDB and on the embedded stand-in,
@@ -90,7 +91,8 @@ class OutboxRelay:
         published = 0
         for name in self.collections:
             collection = self.db[name]
-            pending = collection.find({"outbox_pending": {"$gt": 0}}, {"outbox": 1}).limit(self.batch_size)
+            # $gte 1, not $gt 0: the stand-in serves it from the index at half the cost.
+            pending = collection.find({"outbox_pending": {"$gte": 1}}, {"outbox": 1}).limit(self.batch_size)
             outboxes = {document["_id"]: document.get("outbox") or {} for document in pending}
             if outboxes:
                 published += publish_entries(collection, outboxes, self.publish, self.on_published)
