@@ -73,10 +73,10 @@ def test_completing_the_program_sets_the_whole_aftercare_machinery_in_motion(sys
     if system.restart_broker_after_discharge:
         restart_local_rabbitmq()
 
-    # A plan's tasks are documents of their own, written just after it: wait for all of them.
+    # A plan's tasks and its referral are documents of their own, written just after it: wait for them.
     [plan] = wait_until(lambda: [p for p in await_plans(system, enrollment["id"], timeout=120)
-                                 if {task["kind"] for task in p["tasks"]} >= PLAN_TASKS],
-                        timeout=60, message="plan without all its tasks")
+                                 if {task["kind"] for task in p["tasks"]} >= PLAN_TASKS and p["referrals"]],
+                        timeout=60, message="plan without all its tasks and its referral")
     assert {task["kind"] for task in plan["tasks"]} == PLAN_TASKS
     assert [referral["level_of_care"] for referral in plan["referrals"]] == ["outpatient_therapy"]
 

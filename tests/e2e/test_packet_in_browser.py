@@ -168,7 +168,9 @@ def test_the_packet_shows_every_part_and_the_notice_in_a_browser_and_a_missing_p
         ok(system.post(f"/intake/v1/enrollments/{enrollment['id']}/discharge", {
             "outcome": "completed", "discharge_date": today.isoformat(),
             "step_down": {"level_of_care": "outpatient_therapy", "provider": "lakeside counseling center llc"}}))
-        [plan] = await_plans(system, enrollment["id"])
+        # The referral is a document of its own, written just after the plan and its tasks.
+        [plan] = wait_until(lambda: [p for p in await_plans(system, enrollment["id"]) if p["referrals"]],
+                            timeout=60, message="plan without its referral")
         [referral] = plan["referrals"]
         assert referral["provider_id"] == directory_entry["id"]
         packet_path = f"/aftercare/v1/referrals/{referral['id']}/packet"
