@@ -16,15 +16,29 @@ own inbox records (``handled_at``):
 unanswered = discharges with no 200 within the client's 10 s (the system past its knee); lost =
 completions sent that miss any of those after the wait (unanswered ones included, since a timed-out
 discharge may or may not have been made); duplicated = (service, event type) pairs of one
-completion handled under more than one event id. Each run first waits for what the one before it
-left to drain. Each rate runs ``--repeats`` times; the
-medians of the runs' figures are printed. Figures, never assertions. All traffic on 127.0.0.1.
+completion handled under more than one event id; drain = seconds from the last discharge sent to
+the last step done. While a run sends and drains, every second, the messages waiting in each
+service's queue and the documents with unpublished outbox entries in each service's database are
+sampled; their maxima are printed. Each run first waits for what the one before it left to drain.
+Each rate runs ``--repeats`` times; the medians of the runs' figures are printed. Figures, never
+assertions. All traffic on 127.0.0.1.
+
+Modes (``--modes``): ``relay`` (publishing by the relay alone, the baseline of publish-after-commit),
+``after-commit`` (the default system), ``two-workers`` (the default system with two worker
+processes per service, ``IOP_WORKERS_PER_SERVICE=2``: competing consumers of each queue; its
+baseline is ``after-commit``). ``--profile SECONDS`` samples every worker with py-spy for that long
+during the last rate's first run and prints where each spends its time (own time of the hottest
+functions, and the share spent waiting on the database or the broker).
 
     .venv/bin/python -m bench.completions --rates 5 10 --seconds 20 --repeats 3
+    .venv/bin/python -m bench.completions --modes after-commit two-workers --rates 10 20 50 --profile 15
 """
 import argparse
+import collections
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -38,11 +52,16 @@ import requests
 
 from bench.fan_out import percentile
 from shared.database import service_database
+from shared.messaging.connection import broker_connection
+from system.services import SERVICES, bootstrap, topology
 from tests.system import System
 
 STEPS = {"plan": "intake.enrollment.completed", "follow-up": "scheduling.appointment.booked",
          "reconciliation": "medication.reconciliation.completed"}
 FIGURES = ("discharge", *STEPS)
+MODES = {"relay": {"IOP_PUBLISH_AFTER_COMMIT": "0"},
+         "after-commit": {"IOP_PUBLISH_AFTER_COMMIT": "1"},
+         "two-workers": {"IOP_PUBLISH_AFTER_COMMIT": "1", "IOP_WORKERS_PER_SERVICE": "2"}}
 
 
 def admit(system, number: int, tag: str) -> str:
@@ -76,7 +95,127 @@ def wait_for_quiet(system, settle_seconds: float = 3, timeout: float = 300) -> N
         time.sleep(0.5)
 
 
-def one_run(system, rate: float, seconds: float) -> dict:
+class Backlog(threading.Thread):
+    """Samples, every second until stopped, each service's queue depth and outbox backlog; keeps maxima."""
+
+    def __init__(self, system):
+        super().__init__(daemon=True)
+        self.settings = system.settings
+        self.queues = {service: topology(self.settings).service_queue(service).name for service in SERVICES}
+        self.outboxes = {service: [service_database(self.settings, service)[name] for name in
+                                   bootstrap(service, settings=self.settings).store_class.OUTBOX_COLLECTIONS]
+                         for service in SERVICES}
+        self.most = collections.Counter()
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        with broker_connection(self.settings) as connection:
+            channel = connection.channel()
+            while not self.stopped.wait(1.0):
+                for service, queue in self.queues.items():
+                    try:
+                        depth = channel.queue_declare(queue=queue, passive=True).message_count
+                    except Exception:  # noqa: BLE001 (a queue not declared yet holds nothing)
+                        channel = connection.channel()
+                        depth = 0
+                    self.most[f"queue {service}"] = max(self.most[f"queue {service}"], depth)
+                for service, collections_ in self.outboxes.items():
+                    waiting = sum(collection.count_documents({"outbox_pending": {"$gt": 0}})
+                                  for collection in collections_)
+                    self.most[f"outbox {service}"] = max(self.most[f"outbox {service}"], waiting)
+
+    def stop(self) -> dict:
+        self.stopped.set()
+        self.join(timeout=10)
+        return dict(self.most)
+
+
+def profile_workers(system, seconds: float, folder: Path) -> dict[str, subprocess.Popen]:
+    """Start py-spy on every worker process for ``seconds``: raw (collapsed) stacks per thread, idle
+    ones included (a wait on a socket is what is being looked for), without pausing the worker."""
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    runs = {}
+    for pid in system.children():
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        if "mongo_server" in command:
+            name = f"database-stand-in-{pid}"
+        elif ".worker" in command:
+            name = command.split("services.", 1)[1].split(".worker", 1)[0] + f"-{pid}"
+        else:
+            continue
+        runs[name] = subprocess.Popen([py_spy, "record", "--pid", str(pid), "--duration", str(int(seconds)),
+                                       "--rate", "50", "--format", "raw", "--idle", "--nonblocking", "--threads",
+                                       "--output", str(folder / f"{name}.txt")],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return runs
+
+
+def print_profiles(folder: Path, top: int = 6) -> None:
+    """Per worker, its main thread's samples: how many went to handling events (and of those, how
+    many waited on the database or on the broker's confirms), to the relay, or to waiting for a
+    message; then the functions with the most own time while handling."""
+    for path in sorted(folder.glob("*.txt")):
+        if path.stem.startswith("database"):
+            print_stand_in_profile(path, top)
+            continue
+        shares = collections.Counter()
+        own = collections.Counter()
+        total = 0
+        for line in path.read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            if not count.isdigit() or "run_worker" not in stack:
+                continue  # pymongo's and prometheus' background threads: asleep, not the worker's work
+            count, frames = int(count), stack.split(";")
+            total += count
+            if any("_handle_event" in frame for frame in frames):
+                own[frames[-1]] += count
+                if any("pymongo/" in frame for frame in frames):
+                    shares["handling: database"] += count
+                elif any("amqp/" in frame or "kombu/" in frame for frame in frames):
+                    shares["handling: broker"] += count
+                else:
+                    shares["handling: Python"] += count
+            elif any("relay_pending" in frame for frame in frames):
+                shares["relay"] += count
+            elif any("Periodic" in frame for frame in frames):
+                shares["sweeps and samplers"] += count
+            else:
+                shares["waiting for a message"] += count
+        if not total:
+            continue
+        print(f"  profile {path.stem} (main thread, {total} samples): "
+              + ", ".join(f"{what} {100 * n / total:.0f} %" for what, n in shares.most_common()))
+        for frame, count in own.most_common(top):
+            print(f"      {100 * count / total:5.1f} %  {frame}")
+
+
+def print_stand_in_profile(path: Path, top: int) -> None:
+    """The stand-in's busy samples (every thread): the share waiting for a database's lock (nx-27017
+    serialises each logical database's commands), inside neosqlite/SQLite, and the hottest own time."""
+    own = collections.Counter()
+    in_sqlite = locked = total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        count, frames = int(count), stack.split(";")
+        if any(idle in frames[-1] for idle in ("select (", "_run_once", "wait (", "accept (", "recv_into (",
+                                                "_worker (concurrent/futures/thread.py")):
+            continue  # a thread waiting for a request or for work, not serving one
+        total += count
+        own[frames[-1]] += count
+        if "nx_27017/handler.py" in frames[-1] and "wrapper" in frames[-1]:
+            locked += count
+        elif any("neosqlite" in frame or "sqlite3" in frame for frame in frames):
+            in_sqlite += count
+    if total:
+        print(f"  profile {path.stem} (busy samples of every thread: {total}): waiting for a database's lock "
+              f"{100 * locked / total:.0f} %, in neosqlite/SQLite {100 * in_sqlite / total:.0f} %")
+        for frame, count in own.most_common(top):
+            print(f"      {100 * count / total:5.1f} %  {frame}")
+
+
+def one_run(system, rate: float, seconds: float, profile: float = 0, profile_folder: Path | None = None) -> dict:
     wait_for_quiet(system)
     count = int(rate * seconds)
     tag = uuid.uuid4().hex[:6]
@@ -101,6 +240,9 @@ def one_run(system, rate: float, seconds: float) -> dict:
         else:
             unanswered.append(request_id)
 
+    backlog = Backlog(system)
+    backlog.start()
+    profiles = profile_workers(system, profile, profile_folder) if profile else {}
     threads = []
     start = time.monotonic()
     for number, enrollment_id in enumerate(enrollments):
@@ -108,6 +250,7 @@ def one_run(system, rate: float, seconds: float) -> dict:
         thread = threading.Thread(target=discharge, args=(enrollment_id,))
         thread.start()
         threads.append(thread)
+    last_sent = max(sent.values()) if sent else time.time()
     for thread in threads:
         thread.join()
     inbox = service_database(system.settings, "aftercare")["inbox"]
@@ -118,6 +261,9 @@ def one_run(system, rate: float, seconds: float) -> dict:
         if len(done) >= len(sent) or time.monotonic() > deadline:
             break
         time.sleep(0.5)
+    most = backlog.stop()
+    for run in profiles.values():
+        run.wait(timeout=seconds + 60)
     latencies = {figure: [] for figure in FIGURES}
     latencies["discharge"] = list(answered.values())
     first: dict[tuple[str, str], float] = {}
@@ -131,6 +277,7 @@ def one_run(system, rate: float, seconds: float) -> dict:
                 first[(record["correlation_id"], record["event_type"])] = min(
                     at, first.get((record["correlation_id"], record["event_type"]), at))
     lost = 0
+    finished = max(first.values()) if first else float("nan")
     for request_id, sent_at in sent.items():
         missing = False
         for figure, event_type in STEPS.items():
@@ -141,7 +288,7 @@ def one_run(system, rate: float, seconds: float) -> dict:
         lost += missing
     duplicated = sum(len(event_ids) > 1 for event_ids in ids.values())
     return {"latencies": latencies, "lost": lost, "duplicated": duplicated, "sent": len(sent),
-            "unanswered": len(unanswered)}
+            "unanswered": len(unanswered), "drain": finished - last_sent, "backlog": most}
 
 
 def summary(values: list[float]) -> dict:
@@ -156,20 +303,29 @@ def median_of_runs(runs: list[dict]) -> dict:
                       for name in ("p50", "p95", "p99", "max")} for figure in FIGURES}
     return {"table": table, "lost": statistics.median(run["lost"] for run in runs),
             "duplicated": statistics.median(run["duplicated"] for run in runs), "sent": runs[0]["sent"],
-            "unanswered": statistics.median(run["unanswered"] for run in runs)}
+            "unanswered": statistics.median(run["unanswered"] for run in runs),
+            "drain": statistics.median(run["drain"] for run in runs),
+            "backlog": {key: statistics.median(run["backlog"].get(key, 0) for run in runs)
+                        for key in sorted({key for run in runs for key in run["backlog"]})}}
 
 
-def run_mode(after_commit: bool, rates: list[float], seconds: float, repeats: int, amqp_url: str) -> dict:
-    env = {"IOP_AMQP_URL": amqp_url, "IOP_BROKER_NAMESPACE": f"bench{uuid.uuid4().hex[:8]}",
-           "IOP_PUBLISH_AFTER_COMMIT": "1" if after_commit else "0"}
+def run_mode(mode: str, rates: list[float], seconds: float, repeats: int, amqp_url: str, profile: float) -> dict:
+    env = {"IOP_AMQP_URL": amqp_url, "IOP_BROKER_NAMESPACE": f"bench{uuid.uuid4().hex[:8]}", **MODES[mode]}
     with tempfile.TemporaryDirectory() as folder:
         system = System(Path(folder) / "var", env=env).start()
         try:
             system.get("/intake/v1/patients")  # warm up
             results = {}
             for rate in rates:  # printed as each rate ends: a long run shows what it has so far
-                results[rate] = median_of_runs([one_run(system, rate, seconds) for _ in range(repeats)])
-                print_rate("publish after commit" if after_commit else "relay only (baseline)", rate, results[rate])
+                profiled = profile if rate == rates[-1] else 0
+                profiles = Path(folder) / f"profiles-{rate:g}"
+                profiles.mkdir()
+                runs = [one_run(system, rate, seconds, profiled if repeat == 0 else 0, profiles)
+                        for repeat in range(repeats)]
+                results[rate] = median_of_runs(runs)
+                print_rate(mode, rate, results[rate])
+                if profiled:
+                    print_profiles(profiles)
             return results
         finally:
             system.stop()
@@ -185,22 +341,26 @@ def print_results(results: dict, repeats: int, seconds: float) -> None:
 
 def print_rate(mode: str, rate: float, result: dict) -> None:
     print(f"  {mode:<28} {rate:>4g}/s  sent {result['sent']}  unanswered {result['unanswered']:g}  "
-          f"lost {result['lost']:g}  duplicated {result['duplicated']:g}", flush=True)
+          f"not done 30 s after the last {result['lost']:g}  duplicated {result['duplicated']:g}  "
+          f"drain {result['drain']:.1f} s", flush=True)
+    print("      most waiting: " + "  ".join(f"{key} {value:g}" for key, value in result["backlog"].items()), flush=True)
     for figure, row in result["table"].items():
         print(f"      {figure:<15} p50 {row['p50']:7.1f}  p95 {row['p95']:7.1f}  p99 {row['p99']:7.1f}  "
               f"max {row['max']:7.1f}", flush=True)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="completion fan-out at open-loop rates, before/after")
+    parser = argparse.ArgumentParser(description="completion fan-out at open-loop rates, against a baseline mode")
     parser.add_argument("--rates", type=float, nargs="+", default=[5, 10])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--modes", nargs="+", choices=list(MODES), default=["relay", "after-commit"])
+    parser.add_argument("--profile", type=float, default=0, metavar="SECONDS",
+                        help="sample every worker with py-spy for this long during the last rate's first run")
     args = parser.parse_args(argv)
     amqp_url = os.environ.get("IOP_AMQP_URL") or "amqp://guest:guest@127.0.0.1:5672//"
-    results = {}
-    for label, after_commit in (("relay only (baseline)", False), ("publish after commit", True)):
-        results[label] = run_mode(after_commit, args.rates, args.seconds, args.repeats, amqp_url)
+    results = {mode: run_mode(mode, args.rates, args.seconds, args.repeats, amqp_url, args.profile)
+               for mode in args.modes}
     print_results(results, args.repeats, args.seconds)
     return 0
 

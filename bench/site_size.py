@@ -320,7 +320,11 @@ def resident_mb(pid: int) -> float | None:
         return psutil.Process(pid).memory_info().rss / 2**20
     except ImportError:
         pass
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return None  # the process has ended
+    for line in lines:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return None
