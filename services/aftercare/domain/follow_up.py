@@ -187,25 +187,44 @@ def follow_up_rates(plans: list[dict]) -> dict:
     window's denominator holds those whose window is decided (closed, or met early) and its
     numerator those met; a window still open and unmet is counted as ``open``, not as a miss. The
     caller computes ``follow_up`` as of the day of the report."""
-    counts = {"discharges": len(plans), "completions": sum(plan["outcome"] == COMPLETED for plan in plans),
-              "excluded": {reason: 0 for reason in EXCLUSIONS}}
-    windows = {days: {"days": days, "numerator": 0, "denominator": 0, "open": 0} for days in WINDOWS}
+    excluded = {reason: 0 for reason in EXCLUSIONS}
+    windows = {days: {"numerator": 0, "denominator": 0, "open": 0} for days in WINDOWS}
     for plan in plans:
         if plan.get("exclusion"):
-            counts["excluded"][plan["exclusion"]] += 1
+            excluded[plan["exclusion"]] += 1
             continue
         for days, window in windows.items():
             status = plan["follow_up"][f"within_{days}"]
             window["denominator" if status is not None else "open"] += 1
             window["numerator"] += status is True
-    for window in windows.values():
+    return rates_from_tallies(len(plans), sum(plan["outcome"] == COMPLETED for plan in plans), excluded, windows)
+
+
+def rates_from_tallies(discharges: int, completions: int, excluded: dict[str, int], windows: dict[int, dict]) -> dict:
+    """The report's figures from its tallies (however they were counted: plan by plan, or by the
+    database): ``windows`` maps each window's days to its numerator, denominator and open."""
+    counts = {"discharges": discharges, "completions": completions,
+              "excluded": {reason: excluded.get(reason, 0) for reason in EXCLUSIONS}}
+    listed = []
+    for days in WINDOWS:
+        window = {"days": days, **windows[days]}
         window["rate"] = window["numerator"] / window["denominator"] if window["denominator"] else None
-        days = window["days"]
         # The flat names the first release answered, kept for the clients that read them.
         counts.update({f"eligible_{days}": window["denominator"], f"met_{days}": window["numerator"],
                        f"rate_{days}": window["rate"], f"open_{days}": window["open"]})
-    counts["windows"] = list(windows.values())
+        listed.append(window)
+    counts["windows"] = listed
     return counts
+
+
+def days_to_first_visit(discharge_date: date, follow_up: dict) -> int:
+    """Days from the discharge to the first visit that counts (1 or more), 0 while there is none.
+
+    Stored on the plan as ``follow_up_days`` whenever its follow-up changes, so that the report
+    counts met windows in the database (a window of N days is met when 1 <= days <= N) instead
+    of reading every plan of its range."""
+    met_on = follow_up["met_on"]
+    return (met_on - discharge_date).days if met_on else 0
 
 
 def _window_status(discharge_date: date, visits: list[date], today: date, days: int) -> bool | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.aftercare.domain import referrals as referral_rules
-from services.aftercare.domain.follow_up import NO_FOLLOW_UP_YET, exclusion_of
+from services.aftercare.domain.follow_up import NO_FOLLOW_UP_YET, days_to_first_visit, exclusion_of
 from services.aftercare.domain.tasks import Subject, follow_on_task, open_task
 from services.aftercare.domain.templates import CLOSING, build_plan_tasks
 from shared.business_days import BusinessCalendar
@@ -62,6 +62,7 @@ def plan_for_discharge(discharge: dict, *, site_id: str, plan_id: str, template:
         "created_at": now,
     }
     plan["follow_up_exclusion"] = exclusion_of(plan)
+    plan["follow_up_days"] = days_to_first_visit(plan["discharge_date"], plan["follow_up"])
     created = plan_created(plan_id=plan_id, enrollment_id=plan["enrollment_id"], patient_id=plan["patient_id"],
                            outcome=plan["outcome"], task_count=len(tasks))
     # After a death there is no one to refer: the closing plan makes no referral.

@@ -1,11 +1,20 @@
 """The reports operators watch: iop_follow_up, per-site rates of follow-up within 7 and 30 days
 after an IOP discharge (this project's own measure, not HEDIS FUH: see domain/follow_up.py), and
 the case-management tasks still open and overdue per site and kind."""
-from datetime import date
+from datetime import date, timedelta
 
-from services.aftercare.domain.follow_up import MEASURE, exclusion_of, follow_up_rates, follow_up_status
+from services.aftercare.domain.follow_up import (
+    EXCLUSIONS,
+    MEASURE,
+    WINDOWS,
+    exclusion_of,
+    follow_up_rates,
+    follow_up_status,
+    rates_from_tallies,
+)
 from services.aftercare.domain.tasks import ACTIVE_STATUSES, TASK_KINDS
 from services.aftercare.store import AftercareStore
+from shared.events.codes import COMPLETED
 from shared.sites import Sites
 
 
@@ -19,13 +28,42 @@ def follow_up_report(store: AftercareStore, sites: Sites, site_ids: list[str], f
 
 def _site_rates(store: AftercareStore, sites: Sites, site_id: str, first: date, last: date) -> dict:
     today = sites.get(site_id).today()
-    plans = store.plans.find({"site_id": site_id, "discharge_date": {"$gte": first, "$lte": last}},
-                             projection={"outcome": 1, "discharge_date": 1, "follow_up": 1,
-                                         "step_down_level_of_care": 1})
-    measured = [{"outcome": plan["outcome"], "exclusion": exclusion_of(plan),
-                 "follow_up": follow_up_status(plan["discharge_date"], plan["follow_up"]["visits"], today)}
-                for plan in plans]
-    return {"site_id": site_id, **follow_up_rates(measured)}
+    in_range = {"site_id": site_id, "discharge_date": {"$gte": first, "$lte": last}}
+    discharges = store.plans.count(in_range)
+    # Plans written before follow_up_days was kept are judged one by one, as they always were.
+    if store.plans.count({**in_range, "follow_up_days": {"$gte": 0}}) < discharges:
+        return {"site_id": site_id, **_rates_plan_by_plan(store, in_range, today)}
+    return {"site_id": site_id, **_rates_counted(store, site_id, first, last, today, discharges)}
+
+
+def _rates_counted(store: AftercareStore, site_id: str, first: date, last: date, today: date, discharges: int) -> dict:
+    """The report counted by the database, a few counts whatever the number of plans: a window of
+    N days is met when 1 <= follow_up_days <= N, and closed for discharges before today - N."""
+    def between(low: date, high: date, **conditions) -> int:
+        if high < low:
+            return 0
+        return store.plans.count({"site_id": site_id, "discharge_date": {"$gte": low, "$lte": high}, **conditions})
+
+    counted = {"follow_up_exclusion": {"$eq": None}}
+    windows = {}
+    for days in WINDOWS:
+        met = {"follow_up_days": {"$gte": 1, "$lte": days}}
+        closed_until = min(last, today - timedelta(days=days + 1))
+        numerator = between(first, last, **counted, **met)
+        denominator = numerator + between(first, closed_until, **counted) - between(first, closed_until, **counted, **met)
+        windows[days] = {"numerator": numerator, "denominator": denominator,
+                         "open": between(first, last, **counted) - denominator}
+    return rates_from_tallies(
+        discharges, between(first, last, outcome=COMPLETED),
+        {reason: between(first, last, follow_up_exclusion=reason) for reason in EXCLUSIONS}, windows)
+
+
+def _rates_plan_by_plan(store: AftercareStore, in_range: dict, today: date) -> dict:
+    plans = store.plans.find(in_range, projection={"outcome": 1, "discharge_date": 1, "follow_up": 1,
+                                                   "step_down_level_of_care": 1})
+    return follow_up_rates([{"outcome": plan["outcome"], "exclusion": exclusion_of(plan),
+                             "follow_up": follow_up_status(plan["discharge_date"], plan["follow_up"]["visits"], today)}
+                            for plan in plans])
 
 
 def task_report(store: AftercareStore, sites: Sites, site_ids: list[str]) -> dict:
