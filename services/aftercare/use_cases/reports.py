@@ -29,33 +29,37 @@ def follow_up_report(store: AftercareStore, sites: Sites, site_ids: list[str], f
 def _site_rates(store: AftercareStore, sites: Sites, site_id: str, first: date, last: date) -> dict:
     today = sites.get(site_id).today()
     in_range = {"site_id": site_id, "discharge_date": {"$gte": first, "$lte": last}}
-    discharges = store.plans.count(in_range)
-    # Plans written before follow_up_days was kept are judged one by one, as they always were.
-    if store.plans.count({**in_range, "follow_up_days": {"$gte": 0}}) < discharges:
+    # Plans written before follow_up_days was kept (grouped under None) are judged one by one, as they always were.
+    if None in store.plans.count_by(in_range, "follow_up_days"):
         return {"site_id": site_id, **_rates_plan_by_plan(store, in_range, today)}
-    return {"site_id": site_id, **_rates_counted(store, site_id, first, last, today, discharges)}
+    return {"site_id": site_id, **_rates_counted(store, site_id, first, last, today)}
 
 
-def _rates_counted(store: AftercareStore, site_id: str, first: date, last: date, today: date, discharges: int) -> dict:
-    """The report counted by the database, a few counts whatever the number of plans: a window of
-    N days is met when 1 <= follow_up_days <= N, and closed for discharges before today - N."""
-    def between(low: date, high: date, **conditions) -> int:
-        if high < low:
-            return 0
-        return store.plans.count({"site_id": site_id, "discharge_date": {"$gte": low, "$lte": high}, **conditions})
+def _rates_counted(store: AftercareStore, site_id: str, first: date, last: date, today: date) -> dict:
+    """The report counted by the database in a few aggregations whatever the number of plans: the
+    range's plans per exclusion, and the counted ones per follow_up_days (a window of N days is met
+    when 1 <= follow_up_days <= N), in the whole range and in the part whose windows have closed
+    (discharged before today - N)."""
+    def in_range(high: date, **conditions) -> dict:
+        return {"site_id": site_id, "discharge_date": {"$gte": first, "$lte": high}, **conditions}
 
+    def met(days_histogram: dict, days: int) -> int:
+        return sum(count for value, count in days_histogram.items() if 1 <= value <= days)
+
+    by_exclusion = store.plans.count_by(in_range(last), "follow_up_exclusion")
     counted = {"follow_up_exclusion": {"$eq": None}}
+    every_day = store.plans.count_by(in_range(last, **counted), "follow_up_days")
     windows = {}
     for days in WINDOWS:
-        met = {"follow_up_days": {"$gte": 1, "$lte": days}}
         closed_until = min(last, today - timedelta(days=days + 1))
-        numerator = between(first, last, **counted, **met)
-        denominator = numerator + between(first, closed_until, **counted) - between(first, closed_until, **counted, **met)
+        closed = store.plans.count_by(in_range(closed_until, **counted), "follow_up_days") if closed_until >= first else {}
+        numerator = met(every_day, days)
+        # Decided: met (even early, window still open), or closed without a visit in time.
+        denominator = numerator + sum(closed.values()) - met(closed, days)
         windows[days] = {"numerator": numerator, "denominator": denominator,
-                         "open": between(first, last, **counted) - denominator}
-    return rates_from_tallies(
-        discharges, between(first, last, outcome=COMPLETED),
-        {reason: between(first, last, follow_up_exclusion=reason) for reason in EXCLUSIONS}, windows)
+                         "open": sum(every_day.values()) - denominator}
+    return rates_from_tallies(sum(by_exclusion.values()), store.plans.count(in_range(last, outcome=COMPLETED)),
+                              {reason: by_exclusion.get(reason, 0) for reason in EXCLUSIONS}, windows)
 
 
 def _rates_plan_by_plan(store: AftercareStore, in_range: dict, today: date) -> dict:
