@@ -206,11 +206,14 @@ class ChainWriter:
                     records = append_many(self.collection, [queued[0] for queued in group], self.attempts)
                     for queued, record in zip(group, records):
                         queued[1] = record
-                except AuditUnavailable as error:
+                finally:
+                    # Whatever ended the write (even an exception that is not the database's), no
+                    # caller of the group is left without an answer: an unwritten record fails.
                     for queued in group:
-                        queued[1] = error
+                        if queued[1] is None:
+                            queued[1] = AuditUnavailable("audit record not written: its group's write failed")
         if isinstance(entry[1], AuditUnavailable):
-            raise entry[1]
+            raise AuditUnavailable(str(entry[1]))  # each caller its own exception: a traceback is not shared
         return entry[1]
 
 

@@ -14,10 +14,14 @@ import threading
 import time
 import uuid
 from contextlib import nullcontext
+from dataclasses import replace
 
 import pytest
 import requests
+from kombu import Queue
 
+from shared.messaging.connection import broker_connection
+from shared.observability import pending_outbox_events
 from system.services import SERVICES, bootstrap
 from tests.e2e.accounting import Discharge, assert_nothing_lost, outbox_left
 from tests.fault.broker import (
@@ -109,18 +113,25 @@ def test_consumers_killed_mid_stream_lose_nothing(system):
     assert_nothing_lost(system, discharges, "consumers killed", timeout=150)
 
 
-def test_the_relay_killed_again_and_again_while_it_relays_loses_nothing(system):
+def test_the_relay_killed_again_and_again_while_it_relays_loses_nothing(system, amqp_url):
     """The API publishes each event right after its write and leaves to intake's relay only what
     it could not publish. So, twice: the broker is made unreachable to this system (its broker
     user may not connect) while completions flow, and the API leaves their events in the
     outbox; the broker comes back, the relay starts on that backlog and is SIGKILLed in the middle
-    of it, between publishes and outbox removals. An entry published but not removed is
-    published again by the next relay, and the consumers absorb the duplicate."""
+    of it: after its first publish, before the one update that removes what it published. An entry
+    published but not removed is published again by the next relay, and the consumers absorb the
+    duplicate."""
     _needs_local_broker(system)
     _drain_journal(system)
 
     def pending() -> int:
         return outbox_left(system, ("intake",))["intake"]
+
+    journaled = []
+    intake = bootstrap("intake", settings=system.settings)
+
+    def backlog_events() -> list[dict]:
+        return pending_outbox_events(intake.db, list(intake.store_class.OUTBOX_COLLECTIONS))
 
     def kill_while_relaying():
         rounds, killed = [], []
@@ -131,10 +142,15 @@ def test_the_relay_killed_again_and_again_while_it_relays_loses_nothing(system):
             try:
                 backlog = wait_until(lambda: pending() >= 9 and pending(), timeout=60, interval=0.2,
                                      message="no backlog built up")
+                # Nothing is published while the user is blocked: empty the journal (as another user),
+                # so that its first message after the unblock is a publish of a backlog.
+                journaled.extend(_drain_journal(system, as_url=amqp_url))
             finally:
                 unblock_user(system.broker_user)
-            # Kill as soon as the relay has started on the backlog, before it got through it.
-            wait_until(lambda: pending() < backlog, timeout=60, interval=0.005, message="the relay did not start")
+            # Kill as soon as the first event of the backlog is on the broker (only the relay publishes
+            # those): it removes what it published in one update after its last publish, so the kill
+            # lands before that update.
+            _await_journaled(system, amqp_url, {event["event_id"] for event in backlog_events()}, journaled)
             os.kill(relay, signal.SIGKILL)
             killed.append(relay)
             rounds.append((backlog, pending()))
@@ -142,11 +158,13 @@ def test_the_relay_killed_again_and_again_while_it_relays_loses_nothing(system):
 
     discharges, rounds = drive(system, "RELAY", 10, kill_while_relaying, pace=1.2)
     counts = assert_nothing_lost(system, discharges, "relay killed", timeout=150)
-    journal = _drain_journal(system)
+    journal = journaled + _drain_journal(system)
     ids = [event["event_id"] for event in journal if event["producer"] == "intake"]
     print(f"[relay killed] outbox backlog when the relay started / left at each kill: {rounds}; intake events "
           f"journaled {len(ids)}, published twice {len(ids) - len(set(ids))}")
     assert any(left > 0 for _, left in rounds), "every kill landed after the relay had got through its backlog"
+    # A kill between a publish and the removal shows as an event published again by the next relay.
+    assert len(ids) > len(set(ids)), "every kill landed before the relay published or after it removed its backlog"
     assert counts["accepted"] >= 10
 
 
@@ -311,10 +329,28 @@ def _connected(system, pid: int) -> bool:
     return False
 
 
-def _drain_journal(system) -> list[dict]:
+def _await_journaled(system, as_url: str, event_ids: set, journaled: list, timeout: float = 60) -> None:
+    """Take the journal's messages (kept in ``journaled``) until one of ``event_ids`` is among them."""
+    with broker_connection(replace(system.settings, amqp_url=as_url)) as connection:
+        queue = Queue(f"{system.namespace}.journal", channel=connection.channel(), no_declare=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            message = queue.get(no_ack=True)
+            if message is None:
+                time.sleep(0.001)
+                continue
+            journaled.append(json.loads(message.body))
+            if journaled[-1]["event_id"] in event_ids:
+                return
+    raise AssertionError(f"no event of the backlog was published within {timeout}s")
+
+
+def _drain_journal(system, as_url: str | None = None) -> list[dict]:
+    settings = replace(system.settings, amqp_url=as_url) if as_url else system.settings
     events = []
     while True:
-        batch = drain_queue(system.settings, f"{system.namespace}.journal", timeout=1.5)
+        batch = drain_queue(settings, f"{system.namespace}.journal", timeout=1.5)
         if not batch:
             return events
         events += [json.loads(message.body) for message in batch]
+
