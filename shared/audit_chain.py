@@ -33,6 +33,8 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
 
+from shared.store import DUPLICATE_KEY
+
 COLLECTION = "audit_log"
 GENESIS = "0" * 64
 # Fields outside the hash: the database's own id, and the hash itself.
@@ -41,7 +43,6 @@ UNHASHED = ("_id", "hash")
 SEQ_INDEX = IndexModel([("seq", ASCENDING)], unique=True, sparse=True, name="seq_unique")
 CHAINED = {"seq": {"$gt": 0}}
 APPEND_ATTEMPTS = 50
-DUPLICATE_KEY = 11000
 
 
 class AuditUnavailable(Exception):

@@ -62,18 +62,18 @@ def _remove_entries(collection: Collection, confirmed: dict) -> None:
     """Remove confirmed entries: one guarded update per document, sent together. A guard fails only
     when the other path (relay or publish-after-commit) removed some of them meanwhile; then each
     entry is removed on its own, so that ``outbox_pending`` falls exactly once per entry."""
-    def removal(document_id, events, guarded_ids):
+    def removal(document_id, events):
         keys = [f"outbox.{event['event_id']}" for event in events]
         # version moves too: a read-modify-write that read the entry must not write it back.
-        return UpdateOne({"_id": document_id, **{key: {"$exists": True} for key in guarded_ids(keys)}},
+        return UpdateOne({"_id": document_id, **{key: {"$exists": True} for key in keys}},
                          {"$unset": {key: "" for key in keys}, "$inc": {"outbox_pending": -len(keys), "version": 1}})
 
-    removals = [removal(document_id, events, lambda keys: keys) for document_id, events in confirmed.items()]
+    removals = [removal(document_id, events) for document_id, events in confirmed.items()]
     if collection.bulk_write(removals, ordered=False).matched_count == len(removals):
         return
-    collection.bulk_write([removal(document_id, [event], lambda keys: keys)
-                           for document_id, events in confirmed.items() for event in events], ordered=False)
-
+    # The documents whose group update matched have no such entries left: their updates match nothing.
+    collection.bulk_write([removal(document_id, [event]) for document_id, events in confirmed.items()
+                           for event in events], ordered=False)
 
 class OutboxRelay:
     """Publishes pending outbox entries of a service's aggregate collections, oldest first."""
