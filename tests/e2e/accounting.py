@@ -10,10 +10,14 @@ import time
 from dataclasses import dataclass
 
 from shared.messaging.dead_letters import list_dead_letters
+from shared.worker import RELAY_SAFETY_NET_SECONDS
+from system.pipeline import queue_depths
 from system.services import SERVICES, bootstrap
 from tests.workers import wait_until
 
 FOLLOW_UP = "aftercare_follow_up"
+# Quiet for longer than the relay's safety-net interval: an entry publish-after-commit left behind is gone by then.
+QUIET_SECONDS = RELAY_SAFETY_NET_SECONDS + 1.0
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,23 @@ def dead_letters(system, attempts: int = 3) -> dict[str, list[dict]]:
 
 
 def settle(system, discharges: list[Discharge], timeout: float = 120) -> None:
-    """Wait until every discharge has what it should have and every outbox is empty (polled)."""
-    def settled():
-        if any(outbox_left(system).values()):
-            return False
+    """Wait until every discharge has what it should have, then until the system is quiet: every
+    outbox and every service queue empty on polls spanning the relay's safety-net interval. The
+    chain goes on after the counted steps (a follow-up's booking is itself an event), so one empty
+    poll can fall between a message leaving its queue and its handler's outbox entry appearing."""
+    quiet_since = None
+
+    def complete() -> bool:
         return all(all(have >= expected(discharge)[kind] for kind, have in downstream(system, discharge).items())
                    for discharge in discharges)
+
+    def quiet() -> bool:
+        nonlocal quiet_since
+        if any(outbox_left(system).values()) or not _queues_empty(system):
+            quiet_since = None
+            return False
+        quiet_since = quiet_since or time.monotonic()
+        return time.monotonic() - quiet_since >= QUIET_SECONDS
 
     def missing() -> str:
         lacking = [(d.enrollment_id, downstream(system, d)) for d in discharges]
@@ -94,10 +109,22 @@ def settle(system, discharges: list[Discharge], timeout: float = 120) -> None:
                    if any(counts[kind] < expected(d)[kind] for kind in counts)]
         return f"outbox left {outbox_left(system)}; lacking {lacking[:5]} ({len(lacking)} in all)"
 
+    deadline = time.monotonic() + timeout
     try:
-        wait_until(settled, timeout=timeout, interval=1.0, message="the system did not settle")
+        wait_until(complete, timeout=timeout, interval=1.0, message="the system did not settle")
+        wait_until(quiet, timeout=max(deadline - time.monotonic(), QUIET_SECONDS + 5), interval=0.5,
+                   message="the system did not go quiet")
     except AssertionError as error:
         raise AssertionError(f"{error}: {missing()}") from None
+
+
+def _queues_empty(system) -> bool:
+    """No message ready in any service's queue; a broker that does not answer counts as not empty."""
+    try:
+        depths = queue_depths(system.settings)
+    except Exception:
+        return False
+    return not any(found.get("queue") for found in depths.values())
 
 
 def ledger(system, discharges: list[Discharge]) -> dict:
