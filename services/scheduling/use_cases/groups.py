@@ -59,7 +59,7 @@ def update_group(store: SchedulingStore, cause: Cause, site: Site, group_id: str
     group = store.groups.modify(_at_site(site, group_id), edit, cause)
     if group is None:
         raise NotFound(f"No group {group_id} at this site.")
-    seat_promoted_members(store, site, group_id)
+    seat_promoted_members(store, site, group_id, group=group)
     return group
 
 
@@ -134,21 +134,23 @@ def release_group_places(store: SchedulingStore, cause: Cause, site: Site, enrol
     """Take the enrollment off every group of the site (seat or waiting list), seat whoever waited
     longest, and give them their sessions. ``also_group_id`` is re-checked even when the enrollment
     has already left it, to finish seating after an interrupted run."""
-    holding = {group["_id"] for field in ("members.enrollment_id", "waiting_list.enrollment_id")
-               for group in store.groups.find({"site_id": site.id, field: enrollment_id}, projection={"_id": 1})}
+    holding = {group["_id"] for group in store.groups.find(
+        {"site_id": site.id, "$or": [{"members.enrollment_id": enrollment_id},
+                                     {"waiting_list.enrollment_id": enrollment_id}]}, projection={"_id": 1})}
     now = clock.now()
 
     def let_go(group):
         return no_events(rules.place_released(group, enrollment_id, now))
 
     for group_id in sorted(holding | ({also_group_id} if also_group_id else set())):
-        store.groups.modify(_at_site(site, group_id), let_go, cause)
-        seat_promoted_members(store, site, group_id)
+        released = store.groups.modify(_at_site(site, group_id), let_go, cause)
+        seat_promoted_members(store, site, group_id, group=released)
 
 
-def seat_promoted_members(store: SchedulingStore, site: Site, group_id: str) -> None:
-    """Give the group's sessions to every member whose schedule still says "waitlisted"."""
-    group = store.groups.find_one(_at_site(site, group_id))
+def seat_promoted_members(store: SchedulingStore, site: Site, group_id: str, group: dict | None = None) -> None:
+    """Give the group's sessions to every member whose schedule still says "waitlisted". ``group``:
+    the group as the caller just wrote it, saving a read; read here otherwise."""
+    group = group or store.groups.find_one(_at_site(site, group_id))
     if group is None:
         return
     member_ids = {entry["enrollment_id"] for entry in rules.roster_of(group).members}

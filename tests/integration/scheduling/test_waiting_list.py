@@ -1,8 +1,11 @@
 """A full group queues newcomers and seats them in order when a seat frees."""
+import uuid
 from collections import Counter
 from datetime import date
 
 from services.scheduling.store import SCHEDULES
+from services.scheduling.use_cases.groups import release_group_places
+from shared.cause import Cause
 from tests.conftest import CLINICIAN, pending_events
 from tests.integration.scheduling.conftest import admission, create_group, deliver, discharge, sessions_of
 
@@ -77,3 +80,18 @@ def test_the_session_roster_lists_who_is_booked_into_a_meeting(scheduling, conte
     assert meeting["starts_at"] == "2026-12-09T09:00:00-06:00"
     assert sorted(enrollment_ids(meeting["attendees"])) == sorted(
         [first["payload"]["enrollment_id"], second["payload"]["enrollment_id"]])
+
+
+def test_releasing_an_enrollment_takes_it_off_the_seat_or_the_waiting_list_it_holds(scheduling, context):
+    """Asked without the schedule's group (``also_group_id``): the groups holding the enrollment are
+    found by one query over seats and waiting lists, on the stand-in as on MongoDB."""
+    seat_group, queue_group = create_group(scheduling, capacity=1)["id"], create_group(scheduling, capacity=1)["id"]
+    seated, waiting, other = admission(seat_group), admission(queue_group), admission(queue_group)
+    for admitted in (seated, other, waiting):
+        deliver(context, admitted)
+    site, cause = context.site("mpls"), Cause("mpls", str(uuid.uuid4()), actor="staff:test")
+    for admitted in (seated, waiting):
+        release_group_places(context.store, cause, site, admitted["payload"]["enrollment_id"])
+    assert roster(scheduling, seat_group)["enrolled"] == []
+    after = roster(scheduling, queue_group)
+    assert (enrollment_ids(after["enrolled"]), after["waiting_list"]) == ([other["payload"]["enrollment_id"]], [])
