@@ -1,9 +1,16 @@
 """Booking the aftercare follow-up at a completion, on the in-memory store."""
-from datetime import date, datetime, timezone
+import uuid
+from datetime import date, datetime, time, timedelta, timezone
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.scheduling.domain.follow_up import FOLLOW_UP, follow_up_slot
 from services.scheduling.store import APPOINTMENTS
-from services.scheduling.use_cases.follow_up_booking import book_follow_up
+from services.scheduling.use_cases.follow_up_booking import _first_free_slot, book_follow_up
 from shared import clock
+from shared.store import encode
+from tests.in_memory import in_memory_context
 from tests.unit.scheduling.support import FRIDAY, admission, discharge, event_cause, events
 
 
@@ -60,3 +67,29 @@ def test_a_completion_recorded_after_its_window_is_booked_late_at_the_first_slot
     appointment = complete(store, site, discharge_date=date(2026, 11, 2))
     # The pinned now is noon at the site: 09:00 to 11:00 today have passed.
     assert (appointment["starts_at"], appointment["late"]) == (clock.now(), True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(full_days=st.integers(min_value=0, max_value=45),
+       scattered=st.lists(st.integers(min_value=0, max_value=60 * 24 * 90), max_size=40),
+       discharge_offset=st.integers(min_value=-20, max_value=5))
+def test_the_slot_read_from_a_window_of_the_book_is_the_one_the_whole_book_gives(full_days, scattered,
+                                                                                 discharge_offset):
+    """Booking reads only the part of the book its search can reach, widening it when the slot falls
+    past it: whatever the book (every slot of the first ``full_days`` business days taken, others
+    booked at any minute), the slot is the one the search over every booked follow-up gives."""
+    context = in_memory_context("scheduling")
+    store, site = context.store, context.site("mpls")
+    now = datetime(2026, 11, 27, 15, 0, tzinfo=timezone.utc)
+    discharge_day = date(2026, 11, 27) + timedelta(days=discharge_offset)
+    day, filled = discharge_day, []
+    for _ in range(full_days):
+        day = site.calendar.add_business_days(day, 1)
+        filled += [datetime.combine(day, time(hour), tzinfo=site.zone).astimezone(timezone.utc) for hour in range(9, 17)]
+    book = filled + [now + timedelta(minutes=minutes) for minutes in scattered]
+    for starts_at in book:
+        key = str(uuid.uuid4())
+        store.appointments.raw.insert_one(encode({"_id": key, "natural_key": key, "site_id": site.id, "kind": FOLLOW_UP,
+                                                  "status": "booked", "starts_at": starts_at}))
+    expected = follow_up_slot(discharge_day, site.calendar, site.timezone, taken=book, not_before=now)
+    assert _first_free_slot(store, site, discharge_day, now) == expected
