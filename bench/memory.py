@@ -7,10 +7,17 @@ worker handles the whole completion fan-out), and every ``--every`` seconds the 
 of each process (the supervisor, the stand-in, the gateway's gunicorn master and workers, each
 service's worker) is read from /proc. Printed: each process's resident MB at the start of the load,
 at the middle and at the end, its largest, and its growth over the second half of the run (a
-process that grows without bound keeps growing there; one that has warmed up does not). Figures,
-never assertions. All traffic on 127.0.0.1.
+process that grows without bound keeps growing there; one that has warmed up does not).
+
+With ``--sizes``, each process's resident MB at each site size instead: the running system's
+database is seeded to each size in turn the way ``bench.site_size`` seeds it (clones written
+directly, outboxes already relayed), then every process is exercised at that size (``--completions``
+completions over HTTP through the whole fan-out, and each of the site's lists and reports read
+``--reads`` times) before its resident size is read. Figures, never assertions. All traffic on
+127.0.0.1.
 
     .venv/bin/python -m bench.memory --minutes 10 --rate 2
+    .venv/bin/python -m bench.memory --sizes 1000 10000
 """
 import argparse
 import sys
@@ -18,9 +25,10 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
-from bench.site_size import resident_mb
+from bench.site_size import SEARCHED_STEM, SiteBench, resident_mb
 from tests.system import System
 
 
@@ -57,7 +65,12 @@ def main(argv=None) -> int:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--rate", type=float, default=2, help="completions a second")
     parser.add_argument("--every", type=float, default=30, help="seconds between samples")
+    parser.add_argument("--sizes", type=int, nargs="+", help="site sizes (enrollments) to read every process at")
+    parser.add_argument("--completions", type=int, default=100, help="completions at each size (with --sizes)")
+    parser.add_argument("--reads", type=int, default=20, help="reads of each list and report at each size")
     args = parser.parse_args(argv)
+    if args.sizes:
+        return at_sizes(sorted(args.sizes), args)
     samples: list[tuple[float, int, dict[str, float]]] = []
     tag = uuid.uuid4().hex[:6]
     sent = 0
@@ -84,6 +97,62 @@ def main(argv=None) -> int:
             system.stop()
     print_table(samples, args)
     return 0
+
+
+def at_sizes(sizes: list[int], args) -> int:
+    tag = uuid.uuid4().hex[:6]
+    resident: dict[int, dict[str, float | None]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        system = System(Path(folder) / "var").start()
+        try:
+            bench = SiteBench(system.settings)
+            for size in sizes:
+                started = time.perf_counter()
+                bench.seed_to(size)
+                print(f"seeded {size:,} enrollments in {time.perf_counter() - started:.1f} s", flush=True)
+                exercise(system, f"{tag}-{size}", args.completions, args.reads, bench.today)
+                resident[size] = {name: resident_mb(pid) for pid, name in process_names(system).items()}
+        finally:
+            system.stop()
+    first, last = sizes[0], sizes[-1]
+    print(f"\nresident MB of every process after {args.completions} completions and {args.reads} reads of each "
+          f"list and report at each size")
+    print(f"| process | at {first:,} | at {last:,} | difference |")
+    print("|---|---|---|---|")
+    for name in sorted(resident[first]):
+        small, large = resident[first][name], resident[last].get(name)
+        difference = f"{large - small:+.1f}" if small is not None and large is not None else "-"
+        print(f"| {name} | {_mb(small)} | {_mb(large)} | {difference} |")
+    return 0
+
+
+def exercise(system, tag: str, completions: int, reads: int, today) -> None:
+    """Every process at work at this size: completions through the whole fan-out (each worker), then
+    the site's lists and reports (the gateway), each read ``reads`` times."""
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda number: one_completion(system, tag, number), range(completions)))
+    wait_for_plans(system, tag, completions)
+    month = {"from": (today - timedelta(days=60)).isoformat(), "to": (today - timedelta(days=31)).isoformat()}
+    reading = [("/intake/v1/census", {}), ("/intake/v1/patients", {"name": SEARCHED_STEM, "page_size": 10}),
+               ("/aftercare/v1/reports/follow-up", month), ("/aftercare/v1/reports/tasks", {}),
+               ("/aftercare/v1/tasks", {"status": "open", "page_size": 10}),
+               ("/scheduling/v1/appointments", {"kind": "aftercare_follow_up", "page_size": 10})]
+    for path, params in reading * reads:
+        answer = system.get(path, **params)
+        if answer.status_code != 200:
+            raise RuntimeError(f"GET {path}: {answer.status_code} {answer.text[:200]}")
+
+
+def wait_for_plans(system, tag: str, completions: int, timeout: float = 300) -> None:
+    """Until the last completion's aftercare plan exists: the fan-outs have run through every worker."""
+    patients = system.get("/intake/v1/patients", mrn=f"M-{tag}-{completions - 1}").json()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        enrollments = system.get("/intake/v1/enrollments", patient_id=patients[0]["id"]).json() if patients else []
+        if enrollments and system.get("/aftercare/v1/plans", enrollment_id=enrollments[0]["id"]).json():
+            return
+        time.sleep(1)
+    raise RuntimeError(f"the last completion's plan did not appear within {timeout} s")
 
 
 def print_table(samples, args) -> None:
