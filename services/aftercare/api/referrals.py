@@ -3,7 +3,7 @@ staff; and each referral's packet for the receiving provider."""
 from flask import Response, request
 from flask_smorest import Blueprint
 
-from services.aftercare.api.gateway import callers_gateway, on_behalf_of
+from services.aftercare.api.gateway import on_behalf_of
 from services.aftercare.api.packet_page import render_packet
 from services.aftercare.api.schemas import (
     Packet,
@@ -16,6 +16,7 @@ from services.aftercare.api.schemas import (
 from services.aftercare.use_cases import packets, referrals
 from shared.http.auth import current_site_id
 from shared.http.current import current_site, find_at_site, request_cause, store
+from shared.http.other_services import callers_gateway
 from shared.http.pagination import page_of
 
 CONSENT_REQUIRED = ("A substance-use program's records (42 CFR Part 2) and no active consent covering the "

@@ -12,11 +12,11 @@ kind of information): a part is never silently left out.
 These functions are pure: they take what was read (a :class:`Read`, an answer or the reason
 there is none) and shape the parts.
 """
-from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from services.aftercare.domain.consents import PART2_NOTICE, PART2_NOTICE_SOURCE, consent_explanation
+from shared.other_services import Read
 
 VIEWS = ("full", "medication_list")
 FULL_PARTS = ("patient", "program", "diagnoses", "aftercare_plan", "follow_up_appointment", "relapse_prevention_plan",
@@ -38,18 +38,6 @@ PART_SCOPES = {
     "safety_plan": {"treatment_plan"},
     "goals": {"treatment_plan", "discharge_summary"},
 }
-
-
-@dataclass(frozen=True)
-class Read:
-    """What reading another service's API gave: its JSON answer, or why there is none."""
-
-    answer: object = None
-    failure: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.failure is None
 
 
 def present(data) -> dict:

@@ -15,10 +15,10 @@ from services.aftercare.domain import consents as consent_rules
 from services.aftercare.domain import packet as packet_rules
 from services.aftercare.store import AftercareStore, enrollment_facts_id
 from services.aftercare.use_cases.consents import disclosure_check, record_disclosure
-from services.aftercare.use_cases.other_services import Gateway
 from shared import clock
 from shared.cause import Cause
 from shared.errors import NotFound
+from shared.other_services import Gateway
 from shared.sites import Site
 
 

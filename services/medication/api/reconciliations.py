@@ -1,23 +1,19 @@
 """Discharge reconciliations: made by the worker when an enrollment ends, read and printed here.
 
 The printed list names the patient: their identity is read from intake's API at print time, with
-the caller's own key, through the gateway (``IOP_GATEWAY_URL``; the app's ``GATEWAY_URL`` setting
-wins, for tests; default this machine's ``make run`` gateway), with short timeouts. When intake
-cannot be read the list still prints, saying so in place of the name.
+the caller's own key, through the gateway (:mod:`shared.http.other_services`: ``IOP_GATEWAY_URL``,
+short timeouts). When intake cannot be read the list still prints, saying so in place of the name.
 """
-import os
-
-import requests
-from flask import Response, current_app, g, request
+from flask import Response
 from flask_smorest import Blueprint
 
 from services.medication.api.schemas import Reconciliation, ReconciliationQuery
 from services.medication.use_cases import reconciliations
 from shared.http.auth import current_site_id
-from shared.http.current import current_site, find_at_site, service_context, store
+from shared.http.current import current_site, find_at_site, store
+from shared.http.other_services import callers_gateway
 from shared.http.pagination import page_of
 
-INTAKE_TIMEOUT = (1.0, 4.0)  # seconds to connect, then to answer
 PATIENT_FIELDS = ("mrn", "given_name", "family_name", "birth_date")
 
 blp = Blueprint("reconciliations", __name__, url_prefix="/v1/reconciliations",
@@ -61,22 +57,7 @@ def print_reconciliation(reconciliation_id):
 
 def _intake_patient(patient_id: str) -> tuple[dict | None, str | None]:
     """The patient as intake answers the caller, or None and why not (never the answer's body)."""
-    configured = current_app.config.get("GATEWAY_URL") or os.environ.get("IOP_GATEWAY_URL")
-    base = (configured or f"http://127.0.0.1:{service_context().settings.http_port}").rstrip("/")
-    headers = {name: request.headers[name] for name in ("Authorization", "X-Actor") if name in request.headers}
-    headers["X-Request-ID"] = g.get("request_id") or ""
-    session = current_app.config.get("GATEWAY_SESSION") or requests
-    try:
-        answer = session.get(f"{base}/intake/v1/patients/{patient_id}", headers=headers, timeout=INTAKE_TIMEOUT,
-                             allow_redirects=False)
-    except requests.Timeout:
-        return None, f"intake did not answer within {INTAKE_TIMEOUT[1]:g} s"
-    except requests.RequestException as error:
-        return None, f"intake could not be reached ({type(error).__name__})"
-    if answer.status_code != 200:
-        return None, f"intake answered {answer.status_code}"
-    try:
-        patient = answer.json()
-    except ValueError:
-        return None, "intake answered something that is not JSON"
-    return {key: patient.get(key) for key in PATIENT_FIELDS}, None
+    read = callers_gateway().read(f"/intake/v1/patients/{patient_id}")
+    if not read.ok:
+        return None, read.failure
+    return {key: read.answer.get(key) for key in PATIENT_FIELDS}, None

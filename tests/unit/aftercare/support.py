@@ -198,7 +198,7 @@ class StubGateway:
         self.asked: list[tuple[str, dict]] = []
 
     def read(self, path: str, **params):
-        from services.aftercare.domain.packet import Read
+        from shared.other_services import Read
 
         self.asked.append((path, params))
         if path not in self.answers:

@@ -3,7 +3,6 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from services.aftercare.domain.packet import (
-    Read,
     diagnoses_part,
     disclosed_parts,
     follow_up_appointment_part,
@@ -13,6 +12,7 @@ from services.aftercare.domain.packet import (
     patient_part,
     stopped_medications_part,
 )
+from shared.other_services import Read
 
 CHICAGO = ZoneInfo("America/Chicago")
 UNREACHABLE = Read(failure="intake could not be reached (ConnectionError)")

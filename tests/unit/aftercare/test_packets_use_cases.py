@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 
 from services.aftercare.domain.consents import ConsentRequired
-from services.aftercare.domain.packet import Read
 from services.aftercare.use_cases.consents import record_consent_granted
 from services.aftercare.use_cases.follow_up import record_discharge_summary
 from services.aftercare.use_cases.packets import referral_packet
 from services.aftercare.use_cases.plans import create_plan_on_discharge
+from shared.other_services import Read
 from tests.unit.aftercare.support import StubGateway, cause_of, consent, discharge, sud_completion, summary_drafted
 
 PATIENT = {"id": "pat-1", "mrn": "MRN-1", "given_name": "Alex", "family_name": "Rivera", "birth_date": "1990-04-12"}

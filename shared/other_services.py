@@ -1,11 +1,12 @@
-"""Reading other services' APIs for a document people read (the referral packet), at request time,
-with the caller's own key (ARCHITECTURE.md §9: a read for people may compose other services'
-APIs; a workflow never waits on another service).
+"""Reading other services' APIs for a document people read (aftercare's referral packet,
+medication's printed list), at request time, with the caller's own key (ARCHITECTURE.md §9: a read
+for people may compose other services' APIs; a workflow never waits on another service).
 
-Every read goes through the gateway base URL (``IOP_GATEWAY_URL``: ``http://127.0.0.1:8000`` under
-``make run``, ``http://gateway:8000`` in docker-compose), carries the caller's ``Authorization``,
-``X-Request-ID`` and ``X-Actor``, and has short timeouts. A read that fails gives the reason (which
-service, what went wrong), never the answer's body, which may hold patient data.
+Every read goes through the gateway base URL, carries the caller's ``Authorization``,
+``X-Request-ID`` and ``X-Actor`` (so that each service checks the caller's rights and audits the
+read itself), and has short timeouts. A read that fails gives the reason (which service, what went
+wrong), never the answer's body, which may hold patient data. The Flask side (the caller's headers,
+the configured base URL) is :mod:`shared.http.other_services`.
 """
 import logging
 from collections.abc import Callable
@@ -14,13 +15,23 @@ from dataclasses import dataclass, field
 
 import requests
 
-from services.aftercare.domain.packet import Read
-
 log = logging.getLogger(__name__)
 
 # Seconds to connect, then to wait for the answer: a slow service leaves its part missing.
 CONNECT_TIMEOUT = 1.0
 READ_TIMEOUT = 4.0
+
+
+@dataclass(frozen=True)
+class Read:
+    """What reading another service's API gave: its JSON answer, or why there is none."""
+
+    answer: object = None
+    failure: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
 
 
 @dataclass
@@ -43,7 +54,7 @@ class Gateway:
         except requests.RequestException as error:
             return Read(failure=f"{service} could not be reached ({type(error).__name__})")
         if answer.status_code != 200:
-            log.info("packet part from %s: %s", service, answer.status_code)
+            log.info("read of %s: %s", service, answer.status_code)
             return Read(failure=f"{service} answered {answer.status_code} {_title(answer)}".rstrip())
         try:
             return Read(answer.json())
