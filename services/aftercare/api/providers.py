@@ -31,10 +31,13 @@ def register_provider(fields):
 @blp.response(200, Provider(many=True))
 @blp.paginate()
 def list_providers(query, pagination_parameters):
-    """The site's directory by name, filtered by a level of care offered and by part of the name
-    (case, accents, punctuation and spacing ignored: `lake` finds "Lakeside Counseling")."""
-    return page_of(store().providers, search_selector(current_site_id(), query.get("level_of_care"), query.get("name")),
-                   [("name_folded", 1), ("_id", 1)], pagination_parameters)
+    """The site's directory by name, filtered by a level of care offered, by part of the name
+    (case, accents, punctuation and spacing ignored: `lake` finds "Lakeside Counseling") and by
+    whether staff still have to complete the entry (`needs_details=true`: the entries a discharge or
+    a typed name made, with no phone or address yet or still named after a code)."""
+    selector = search_selector(current_site_id(), query.get("level_of_care"), query.get("name"),
+                               incomplete=query.get("needs_details"))
+    return page_of(store().providers, selector, [("name_folded", 1), ("_id", 1)], pagination_parameters)
 
 
 @blp.route("/<provider_id>", methods=["GET"])

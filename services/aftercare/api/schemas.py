@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from services.aftercare.domain.follow_up import VISIT_KINDS
 from services.aftercare.domain.packet import VIEWS as PACKET_VIEWS
+from services.aftercare.domain.providers import needs_details as provider_needs_details
 from services.aftercare.domain.referrals import STATUSES as REFERRAL_STATUSES
 from services.aftercare.domain.tasks import STATUSES as TASK_STATUSES
 from services.aftercare.domain.tasks import TASK_KINDS
@@ -423,6 +424,11 @@ class Provider(ProviderFields, Answer):
     created_from = fields.String(metadata={"description": "directory (staff added it), typed_name (a name a clinician "
                                                           "typed) or reference (an NPI a discharge named): complete "
                                                           "the last two."})
+    needs_details = fields.Function(provider_needs_details, metadata={
+        "type": "boolean",
+        "description": "True while staff still have to complete the entry before a referral can reach it: it has "
+                       "neither a phone nor an address, or is still named after the code a discharge named it by "
+                       "(\"Provider named at discharge (...)\"). PATCH it to complete it."})
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
 
@@ -432,6 +438,9 @@ class ProviderQuery(Schema):
     name = fields.String(validate=validate.Length(min=1, max=200), metadata={
         "description": "Part of the name (a prefix included), case, accents, punctuation and spacing ignored.",
         "example": "lake"})
+    needs_details = fields.Boolean(metadata={
+        "description": "true: only the entries staff still have to complete (see the answer's needs_details); "
+                       "false: only the complete ones."})
 
 
 # --- consent and disclosure ------------------------------------------------------------------------

@@ -106,8 +106,29 @@ def provider_from_name_code(site_id: str, provider_id: str, code: str, level_of_
     return {**provider, "name_codes": [code]}
 
 
+PLACEHOLDER_PREFIX = "Provider named at discharge ("
+
+
 def placeholder_name(code: str) -> str:
-    return f"Provider named at discharge ({code})"
+    return f"{PLACEHOLDER_PREFIX}{code})"
+
+
+def needs_details(provider: dict) -> bool:
+    """An entry staff still have to complete before a referral can reach it: no phone and no
+    address, or still named after the code a discharge named it by. Asked of the store by
+    :data:`NEEDS_DETAILS`, the same rule as a query."""
+    unreachable = provider.get("phone") is None and provider.get("address") is None
+    return unreachable or provider["name"].startswith(PLACEHOLDER_PREFIX)
+
+
+# The rule as queries, each spelled the one way MongoDB and the stand-in answer alike (checked on
+# every shape of entry in tests/integration/aftercare): "missing or null" as ``$in: [None]`` (a bare
+# None inside ``$or`` misses explicit nulls on the stand-in), and the complement positively, by
+# type and a negative lookahead (the stand-in mishandles ``$nor`` and ``$ne: None``, and has no ``$not``).
+NEEDS_DETAILS = {"$or": [{"phone": {"$in": [None]}, "address": {"$in": [None]}},
+                         {"name": {"$regex": "^" + re.escape(PLACEHOLDER_PREFIX)}}]}
+COMPLETE = {"$or": [{"phone": {"$type": "string"}}, {"address": {"$type": "object"}}],
+            "name": {"$regex": "^(?!" + re.escape(PLACEHOLDER_PREFIX) + ")"}}
 
 
 def named_placeholder(provider: dict, typed_name: str, now: datetime) -> tuple[dict, list] | None:
@@ -141,10 +162,14 @@ def changed_provider(provider: dict, changes: dict, now: datetime) -> tuple[dict
     return fields, []
 
 
-def search_selector(site_id: str, level_of_care: str | None = None, name: str | None = None) -> dict:
+def search_selector(site_id: str, level_of_care: str | None = None, name: str | None = None,
+                    incomplete: bool | None = None) -> dict:
     """The query of a directory search: entries offering a level of care, whose folded name
-    contains the folded ``name`` (a prefix is contained too)."""
+    contains the folded ``name`` (a prefix is contained too); with ``incomplete``, only the entries
+    that need details (True) or only those that do not (False)."""
     selector: dict = {"site_id": site_id}
+    if incomplete is not None:
+        selector = {**selector, **(NEEDS_DETAILS if incomplete else COMPLETE)}
     if level_of_care:
         selector["levels_of_care"] = {"$in": [level_of_care]}  # an element of the list (see store.py)
     if name is not None and fold_name(name):

@@ -1,8 +1,11 @@
 """The provider directory, consent before disclosure, the accounting of disclosures, follow-up visits
 recorded by staff and the iop_follow_up report, over HTTP on the test database."""
+import itertools
 from datetime import date
 
+from services.aftercare.domain.providers import needs_details, placeholder_name, search_selector
 from services.aftercare.store import PLANS
+from shared.store import query_of
 from tests.conftest import CLINICIAN, OTHER_SITE
 from tests.integration.aftercare.conftest import completion, deliver, event
 
@@ -114,6 +117,43 @@ def test_the_discharges_step_down_provider_is_found_in_the_directory_by_its_npi(
     provider = register(aftercare)
     deliver(context, completion())
     assert the_plan(aftercare)["referrals"][0]["provider_id"] == provider["id"]
+
+
+def test_the_entries_a_discharge_made_are_listed_as_needing_details_until_staff_complete_them(aftercare, context):
+    complete = register(aftercare)
+    deliver(context, completion())  # its step-down provider, npi:1234567893, is in the directory already
+    deliver(context, completion(enrollment_id="00000000-0000-4000-8000-00000000e002",
+                                step_down={"level_of_care": "psychiatry", "provider_id": "npi:9876543213"}))
+    [made] = aftercare.get("/v1/providers?needs_details=true", headers=CLINICIAN).json
+    assert (made["name"], made["created_from"], made["needs_details"]) == ("NPI 9876543213", "reference", True)
+    assert [p["id"] for p in aftercare.get("/v1/providers?needs_details=false", headers=CLINICIAN).json] == [complete["id"]]
+    assert aftercare.get(f"/v1/providers/{complete['id']}", headers=CLINICIAN).json["needs_details"] is False
+
+    named = aftercare.patch(f"/v1/providers/{made['id']}", json={"name": "North Star Psychiatry"}, headers=CLINICIAN)
+    assert named.json["needs_details"] is True  # still no way to reach it
+    reached = aftercare.patch(f"/v1/providers/{made['id']}", json={"phone": "+1 612 555 0177"}, headers=CLINICIAN)
+    assert reached.json["needs_details"] is False
+    assert aftercare.get("/v1/providers?needs_details=true", headers=CLINICIAN).json == []
+
+
+def test_the_needs_details_query_and_rule_agree_on_every_shape_of_entry(context):
+    """Each of phone and address missing, null or given, and the name a placeholder's or not: the
+    store's query finds exactly the entries the rule flags (on the test database, whose null and
+    missing handling differs from MongoDB's in places)."""
+    shapes = {"missing": {}, "null": None, "given": "x"}
+    documents = []
+    for phone, address, name in itertools.product(shapes, shapes, (placeholder_name("n1-abc"), "Lakeside")):
+        document = {"_id": f"{phone}-{address}-{name[:3]}", "site_id": "mpls", "name": name}
+        for field, shape in (("phone", phone), ("address", address)):
+            if shape != "missing":
+                document[field] = shapes[shape] if shape == "null" else {"line1": "x"} if field == "address" else "x"
+        documents.append(document)
+    context.store.providers.raw.insert_many(documents)
+    for incomplete in (True, False):
+        found = {document["_id"] for document in context.store.providers.raw.find(
+            query_of(search_selector("mpls", incomplete=incomplete)), {"_id": 1})}
+        assert found == {document["_id"] for document in documents if needs_details(document) is incomplete}
+    assert 0 < len({d["_id"] for d in documents if needs_details(d)}) < len(documents)
 
 
 # --- consent before disclosure ----------------------------------------------------------------------------
