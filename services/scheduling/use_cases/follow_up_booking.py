@@ -43,19 +43,21 @@ def _first_free_slot(store: SchedulingStore, site: Site, discharge_day: date, no
     """The follow-up slot, reading only the part of the book the search can reach: booked
     follow-ups starting within one appointment's length of a window beginning at the first
     candidate (the day after the discharge, or now if later). A slot found past the window's end
-    was not checked against the bookings beyond it, so the window doubles and the search reruns;
-    the usual answer, within the 7-day window, takes one indexed read of a few days of the book."""
+    was not checked against the bookings beyond it, so the window doubles, only its new part is
+    read, and the search reruns; the usual answer, within the 7-day window, takes one indexed read
+    of a few days of the book."""
     day_after = datetime.combine(discharge_day + timedelta(days=1), time(0), tzinfo=site.zone).astimezone(UTC)
     first_candidate = max(day_after, now)
-    span = timedelta(days=2 * FOLLOW_UP_WINDOW_DAYS)
+    read_from, span = {"$gt": first_candidate - DEFAULT_DURATION}, timedelta(days=2 * FOLLOW_UP_WINDOW_DAYS)
+    taken: list[datetime] = []
     while True:
         window_end = first_candidate + span
-        taken = [appointment["starts_at"] for appointment in store.appointments.find(
-            {"site_id": site.id, "kind": FOLLOW_UP, "status": BOOKED,
-             "starts_at": {"$gt": first_candidate - DEFAULT_DURATION, "$lt": window_end + DEFAULT_DURATION}},
+        read_to = window_end + DEFAULT_DURATION
+        taken += [appointment["starts_at"] for appointment in store.appointments.find(
+            {"site_id": site.id, "kind": FOLLOW_UP, "status": BOOKED, "starts_at": {**read_from, "$lt": read_to}},
             projection={"starts_at": 1})]
         # not_before: a completion recorded after the fact must not be booked in the past.
         slot = follow_up_slot(discharge_day, site.calendar, site.timezone, taken=taken, not_before=now)
         if slot.starts_at < window_end:
             return slot
-        span *= 2
+        read_from, span = {"$gte": read_to}, span * 2
