@@ -75,6 +75,7 @@ def _remove_entries(collection: Collection, confirmed: dict) -> None:
     collection.bulk_write([removal(document_id, [event]) for document_id, events in confirmed.items()
                            for event in events], ordered=False)
 
+
 class OutboxRelay:
     """Publishes pending outbox entries of a service's aggregate collections, oldest first."""
 

@@ -4,7 +4,6 @@ the case-management tasks still open and overdue per site and kind."""
 from datetime import date, timedelta
 
 from services.aftercare.domain.follow_up import (
-    EXCLUSIONS,
     MEASURE,
     WINDOWS,
     exclusion_of,
@@ -59,7 +58,7 @@ def _rates_counted(store: AftercareStore, site_id: str, first: date, last: date,
         windows[days] = {"numerator": numerator, "denominator": denominator,
                          "open": sum(every_day.values()) - denominator}
     return rates_from_tallies(sum(by_exclusion.values()), store.plans.count(in_range(last, outcome=COMPLETED)),
-                              {reason: by_exclusion.get(reason, 0) for reason in EXCLUSIONS}, windows)
+                              by_exclusion, windows)
 
 
 def _rates_plan_by_plan(store: AftercareStore, in_range: dict, today: date) -> dict:
