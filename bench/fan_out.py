@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from tests.e2e.workflow import await_plans
-from tests.system import System
+from tests.system import System, this_shells_settings
 
 
 def percentile(values, fraction):
@@ -44,7 +44,7 @@ def main(argv=None) -> int:
     latencies = {"register": [], "admit": [], "discharge": []}
     fan_out = []
     with tempfile.TemporaryDirectory() as folder:
-        env = {key: value for key, value in __import__("os").environ.items() if key.startswith("IOP_")}
+        env = this_shells_settings()
         system = System(Path(folder) / "var", env=env).start()
         try:
             for number in range(args.completions):

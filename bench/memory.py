@@ -29,7 +29,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench.site_size import SEARCHED_STEM, SiteBench, resident_mb
-from tests.system import System
+from tests.system import System, this_shells_settings
 
 
 def process_names(system) -> dict[int, str]:
@@ -49,6 +49,19 @@ def process_names(system) -> dict[int, str]:
         else:
             names[pid] = f"{command[:40]} ({pid})"
     return names
+
+
+def system_settings() -> dict[str, str]:
+    """This shell's ``IOP_`` settings (RabbitMQ when ``IOP_AMQP_URL`` is set), with queues of their
+    own on a shared broker."""
+    settings = this_shells_settings()
+    if settings.get("IOP_AMQP_URL"):
+        settings.setdefault("IOP_BROKER_NAMESPACE", f"bench{uuid.uuid4().hex[:8]}")
+    return settings
+
+
+def broker_name() -> str:
+    return "RabbitMQ" if this_shells_settings().get("IOP_AMQP_URL") else "the embedded broker (kombu's filesystem transport)"
 
 
 def one_completion(system, tag: str, number: int) -> None:
@@ -75,7 +88,7 @@ def main(argv=None) -> int:
     tag = uuid.uuid4().hex[:6]
     sent = 0
     with tempfile.TemporaryDirectory() as folder:
-        system = System(Path(folder) / "var").start()
+        system = System(Path(folder) / "var", env=system_settings()).start()
         try:
             names = process_names(system)
             started = time.monotonic()
@@ -103,7 +116,7 @@ def at_sizes(sizes: list[int], args) -> int:
     tag = uuid.uuid4().hex[:6]
     resident: dict[int, dict[str, float | None]] = {}
     with tempfile.TemporaryDirectory() as folder:
-        system = System(Path(folder) / "var").start()
+        system = System(Path(folder) / "var", env=system_settings()).start()
         try:
             bench = SiteBench(system.settings)
             for size in sizes:
@@ -116,7 +129,7 @@ def at_sizes(sizes: list[int], args) -> int:
             system.stop()
     first, last = sizes[0], sizes[-1]
     print(f"\nresident MB of every process after {args.completions} completions and {args.reads} reads of each "
-          f"list and report at each size")
+          f"list and report at each size; broker: {broker_name()}")
     print(f"| process | at {first:,} | at {last:,} | difference |")
     print("|---|---|---|---|")
     for name in sorted(resident[first]):
@@ -158,7 +171,7 @@ def wait_for_plans(system, tag: str, completions: int, timeout: float = 300) -> 
 def print_table(samples, args) -> None:
     first, middle, last = samples[0], samples[len(samples) // 2], samples[-1]
     print(f"\nresident MB of every process, {args.minutes:g} min at {args.rate:g} completions/s "
-          f"({last[1]} completions); sampled every {args.every:g} s")
+          f"({last[1]} completions); sampled every {args.every:g} s; broker: {broker_name()}")
     print(f"| process | start | middle ({middle[0]:.0f} s) | end ({last[0]:.0f} s) | largest | second half |")
     print("|---|---|---|---|---|---|")
     for name in sorted(first[2]):

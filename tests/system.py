@@ -115,6 +115,13 @@ class System:
         return requests.get(self.base_url + path, params=params, headers=headers or CLINICIAN, timeout=10)
 
 
+def this_shells_settings() -> dict[str, str]:
+    """The ``IOP_`` settings of the calling shell, for a System that should use them (a System
+    started without them drops ``IOP_MONGO_URL`` and ``IOP_AMQP_URL``: tests start on embedded
+    defaults whatever the shell holds)."""
+    return {key: value for key, value in os.environ.items() if key.startswith("IOP_")}
+
+
 def _parent_pids() -> dict[int, int]:
     """Every process id on the machine with its parent's."""
     parents = {}
