@@ -15,7 +15,7 @@ A path is dotted; ``*`` stands for every item of a list or every value of a map:
 ``Codec(instants=["created_at", "history.*.at"], dates=["follow_up.visits.*"])``.
 """
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
@@ -180,6 +180,13 @@ class Documents:
         if sort:
             cursor = cursor.sort(sort)
         return [self.codec.decode(document) for document in cursor.skip(skip).limit(limit)]
+
+    def each(self, query: dict, projection: dict | None = None, batch_size: int = 100) -> Iterator[dict]:
+        """The matching documents one at a time, fetched ``batch_size`` at a time: for a sweep over
+        a site, whose memory must not grow with the number of documents it visits (``find`` holds
+        them all at once)."""
+        for document in self.raw.find(query_of(query), projection).batch_size(batch_size):
+            yield self.codec.decode(document)
 
     def count(self, query: dict) -> int:
         # count_documents groups on the constant 1, which the stand-in cannot run in SQL: it counts

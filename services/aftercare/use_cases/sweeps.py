@@ -34,7 +34,7 @@ def sweep_overdue_follow_ups(store: AftercareStore, sites: Sites, actor: str, to
     for site in sites.all():
         day = today or site.today()
         # A plan leaves the sweep once its follow-up is met or its last window was raised.
-        for plan in store.plans.find({"site_id": site.id, "follow_up.met_on": None,
+        for plan in store.plans.each({"site_id": site.id, "follow_up.met_on": None,
                                       f"follow_up.overdue.{last_window}": None}):
             cause = Cause(site.id, plan["correlation_id"], actor=actor)
             for window_days, due in follow_up_rules.overdue_windows(plan, day):
@@ -77,7 +77,7 @@ def sweep_referrals(store: AftercareStore, sites: Sites, actor: str, today: date
                                 "re_referral", day)
             opened += 1
         # A sending a crash kept out of the accounting of disclosures is written now.
-        for referral in store.referrals.find({"site_id": site.id, "sent_disclosure.recorded": False}):
+        for referral in store.referrals.each({"site_id": site.id, "sent_disclosure.recorded": False}):
             record_sending(store, site, referral)
     return opened
 

@@ -32,7 +32,7 @@ def sweep_overdue_measurements(store: IntakeStore, sites: Sites, actor: str, tod
         if not with_cadence:
             continue
         day = today or site.today()
-        for enrollment in store.enrollments.find({"site_id": site.id, "status": ACTIVE,
+        for enrollment in store.enrollments.each({"site_id": site.id, "status": ACTIVE,
                                                   "program": {"$in": with_cadence}}):
             raised += _sweep_enrollment(store, site, actor, day, enrollment)
     return raised

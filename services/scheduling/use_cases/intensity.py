@@ -43,7 +43,7 @@ def _sweep_site(store: SchedulingStore, site: Site, actor: str, today: date) -> 
         return minimums[program]
 
     raised = 0
-    for schedule in store.schedules.find({"site_id": site.id, "planned_end_date": {"$gte": horizon}}):
+    for schedule in store.schedules.each({"site_id": site.id, "planned_end_date": {"$gte": horizon}}):
         if weeks_below_minimum(schedule, today, minimum_minutes) is None:
             continue
         cause = Cause(site.id, schedule.get("correlation_id") or str(uuid.uuid4()), actor=actor)

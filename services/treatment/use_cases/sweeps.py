@@ -72,7 +72,7 @@ def sweep_overdue_notes(store: TreatmentStore, sites: Sites, actor: str, now: da
     now = now or clock.now()
     raised = 0
     for site in sites.all():
-        for note in store.notes.find({"site_id": site.id, "status": note_rules.DRAFT, "overdue_raised_at": None}):
+        for note in store.notes.each({"site_id": site.id, "status": note_rules.DRAFT, "overdue_raised_at": None}):
             if note["due_at"] >= now:
                 continue
             written = store.notes.modify({"_id": note["_id"], "site_id": site.id},

@@ -64,3 +64,10 @@ def test_a_count_is_the_number_of_documents_found(documents, query):
 def test_found_documents_are_those_matching(documents):
     assert {d["_id"] for d in documents.find({"site_id": "mpls", "status": "open"})} == {
         f"t-{n}" for n in range(60) if n % 2 == 0 and n % 3 == 0}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=CONDITIONS, batch_size=st.integers(min_value=1, max_value=7))
+def test_each_gives_the_documents_find_gives_whatever_the_batch(documents, query, batch_size):
+    assert list(documents.each(query, batch_size=batch_size)) == documents.find(query)
+
