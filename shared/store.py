@@ -295,6 +295,21 @@ class Documents:
                 continue
         raise ConcurrentUpdate(f"{self.name}: gave up after {attempts} concurrent updates")
 
+    def replace_if_unchanged(self, stored: dict, changes: dict) -> bool:
+        """Set ``changes`` on a document as it was read (``stored``), unless it was written since:
+        one write guarded by the version read, never retried (for a value derived from what was
+        read, which a retry would have to derive again). False when the guard failed."""
+        guard = {"_id": stored["_id"], "version": stored.get("version")}
+        return self.raw.update_one(guard, {"$set": encode(changes), "$inc": {"version": 1}}).matched_count == 1
+
+    def lower(self, query: dict, field: str, value) -> None:
+        """Lower ``field`` to ``value`` where it is higher, atomically, as a write that moves the
+        version on: a guarded write prepared from an earlier read then fails. A condition on the
+        field and a ``$set``, not ``$min``: the embedded stand-in's ``$min`` on an instant keeps the
+        higher one."""
+        self.raw.update_one({**query_of(query), field: {"$gt": encode(value)}},
+                            {"$set": {field: encode(value)}, "$inc": {"version": 1}})
+
     def delete(self, query: dict) -> int:
         return self.raw.delete_many(query_of(query)).deleted_count
 

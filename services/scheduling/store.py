@@ -7,6 +7,9 @@
   taking attendance are each one atomic write.
 - ``appointments``: one document per appointment (the aftercare follow-up among them), unique by
   ``natural_key`` at the site.
+- ``follow_up_books``: one document per site (``_id`` = the site id): the stretch of time in
+  which every follow-up slot is known to be taken, so that booking a follow-up at a site whose
+  book runs far ahead need not read all of it (``domain/follow_up_book.py``).
 - ``patients``: the site's patients as intake registered them (ids only), so that staff book
   appointments and open calendar links for a patient of the site and no other.
 - ``calendar_links``: subscribable calendar links, each holding the SHA-256 digest of its token,
@@ -30,6 +33,7 @@ SCHEDULES = "schedules"
 APPOINTMENTS = "appointments"
 PATIENTS = "patients"
 CALENDAR_LINKS = "calendar_links"
+FOLLOW_UP_BOOKS = "follow_up_books"
 
 # "Holds null" in a query. ``{"$eq": None}`` means the same as a bare ``None`` on MongoDB, but the
 # embedded stand-in's count_documents counts 0 for a bare ``None`` while find matches, and paging
@@ -69,6 +73,7 @@ class SchedulingStore(Store):
         ),
         PATIENTS: Codec(instants=("registered_at",)),
         CALENDAR_LINKS: Codec(instants=("created_at", "revoked_at")),
+        FOLLOW_UP_BOOKS: Codec(instants=("start", "end", "verified_at")),
     }
 
     # Groups emit no events; the relay reads the other two.
@@ -111,3 +116,4 @@ class SchedulingStore(Store):
     appointments: Documents
     patients: Documents
     calendar_links: Documents
+    follow_up_books: Documents

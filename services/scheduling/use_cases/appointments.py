@@ -9,6 +9,7 @@ from services.scheduling.domain.follow_up import FOLLOW_UP
 from services.scheduling.store import SchedulingStore
 from services.scheduling.store import appointment_id as derived_appointment_id
 from services.scheduling.use_cases import Page
+from services.scheduling.use_cases.follow_up_booking import modify_appointment
 from services.scheduling.use_cases.patients import is_patient_of_site
 from shared import clock
 from shared.cause import Cause
@@ -96,7 +97,7 @@ def get_appointment(store: SchedulingStore, site: Site, appointment_id: str) -> 
 
 
 def _change(store: SchedulingStore, cause: Cause, site: Site, appointment_id: str, change) -> dict:
-    appointment = store.appointments.modify(_at_site(site, appointment_id), change, cause)
+    appointment = modify_appointment(store, cause, site, _at_site(site, appointment_id), change)
     if appointment is None:
         raise _not_found(appointment_id)
     return appointment

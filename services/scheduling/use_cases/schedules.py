@@ -29,7 +29,7 @@ from services.scheduling.domain.schedule import generate_sessions
 from services.scheduling.domain.waiting_list import ENROLLED
 from services.scheduling.store import SchedulingStore
 from services.scheduling.use_cases import no_events
-from services.scheduling.use_cases.follow_up_booking import book_follow_up
+from services.scheduling.use_cases.follow_up_booking import book_follow_up, modify_appointment
 from services.scheduling.use_cases.groups import release_group_places, seat_promoted_members, take_group_place
 from shared import clock
 from shared.cause import Cause
@@ -149,7 +149,7 @@ def _end_everything_after_death(store: SchedulingStore, cause: Cause, site: Site
                                            by=cause.actor)
 
     for appointment in booked:
-        store.appointments.modify({"_id": appointment["_id"], "site_id": site.id}, cancel, cause)
+        modify_appointment(store, cause, site, {"_id": appointment["_id"], "site_id": site.id}, cancel)
 
 
 def complete_enrollment(store: SchedulingStore, cause: Cause, site: Site, completion: dict) -> None:

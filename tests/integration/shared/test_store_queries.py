@@ -71,3 +71,22 @@ def test_found_documents_are_those_matching(documents):
 def test_each_gives_the_documents_find_gives_whatever_the_batch(documents, query, batch_size):
     assert list(documents.each(query, batch_size=batch_size)) == documents.find(query)
 
+
+def test_an_instant_is_lowered_only_when_higher_and_a_guarded_write_then_fails(mongo_url):
+    client = MongoClient(mongo_url, tz_aware=True)
+    name = f"lower_{uuid.uuid4().hex[:8]}"
+    try:
+        records = Documents(client[name]["records"], CODEC)
+        records.insert({"_id": "r", "starts_at": START})
+        read = records.find_one({"_id": "r"})
+        records.lower({"_id": "r"}, "starts_at", START + timedelta(hours=1))  # higher: stays
+        assert records.find_one({"_id": "r"})["starts_at"] == START
+        records.lower({"_id": "r"}, "starts_at", START - timedelta(hours=1))
+        lowered = records.find_one({"_id": "r"})
+        assert lowered["starts_at"] == START - timedelta(hours=1)  # an aware instant, as written
+        assert not records.replace_if_unchanged(read, {"starts_at": START + timedelta(days=1)})
+        assert records.replace_if_unchanged(lowered, {"starts_at": START + timedelta(days=1)})
+        assert records.find_one({"_id": "r"})["starts_at"] == START + timedelta(days=1)
+    finally:
+        client.drop_database(name)
+        client.close()
