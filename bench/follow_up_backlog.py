@@ -10,7 +10,8 @@ slot of the next N business days taken, written directly), a completion's follow
   so that each search reads the whole backlog, as every booking did before the record.
 
 Printed: the median ms of ``--repeats`` runs, each the median of ``--calls`` calls, and the
-ratio. Figures, never assertions.
+ratio; beside them, one indexed read of the book that finds nothing, the database's own cost at
+that size. Figures, never assertions.
 
     .venv/bin/python -m bench.follow_up_backlog
 """
@@ -66,6 +67,13 @@ class Backlog:
                        completion)
         self.store.db[APPOINTMENTS].delete_one({"_id": appointment_id(SITE_ID, follow_up_key(enrollment_id))})
 
+    def find_nothing(self) -> None:
+        """The database's own part: one indexed read of the book that finds nothing (a year back)."""
+        year_ago = datetime.now(UTC) - timedelta(days=365)
+        self.store.appointments.find({"site_id": SITE_ID, "kind": FOLLOW_UP, "status": "booked",
+                                      "starts_at": {"$gt": year_ago, "$lt": year_ago + timedelta(days=14)}},
+                                     projection={"starts_at": 1})
+
     def forget_the_record(self) -> None:
         self.store.db[FOLLOW_UP_BOOKS].delete_many({})
 
@@ -93,17 +101,21 @@ def main(argv=None) -> int:
         for days in sorted(args.backlogs):
             backlog.fill_to(days)
             backlog.book_one()  # warm-up, and the record's first writing
-            with_record, without = [], []
+            with_record, without, empty_read = [], [], []
             for _ in range(args.repeats):
                 with_record.append(timed(backlog.book_one, lambda: None, args.calls))
                 without.append(timed(backlog.book_one, backlog.forget_the_record, args.calls))
-            rows.append((days, days * 8, statistics.median(without), statistics.median(with_record)))
+                empty_read.append(timed(backlog.find_nothing, lambda: None, args.calls))
+            rows.append((days, days * 8, statistics.median(without), statistics.median(with_record),
+                         statistics.median(empty_read)))
     print(f"\nbooking a follow-up behind a backlog: median ms of {args.repeats} runs of {args.calls} bookings; "
           "the embedded stand-in")
-    print("| business days full | booked follow-ups ahead | without the record (baseline) | with the record | ratio |")
-    print("|---|---|---|---|---|")
-    for days, booked, without, with_record in rows:
-        print(f"| {days} | {booked:,} | {without:.2f} | {with_record:.2f} | {with_record / without:.2f} |")
+    print("| business days full | booked follow-ups ahead | without the record (baseline) | with the record | ratio "
+          "| one read that finds nothing |")
+    print("|---|---|---|---|---|---|")
+    for days, booked, without, with_record, empty_read in rows:
+        print(f"| {days} | {booked:,} | {without:.2f} | {with_record:.2f} | {with_record / without:.2f} "
+              f"| {empty_read:.2f} |")
     return 0
 
 
