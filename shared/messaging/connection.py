@@ -2,6 +2,7 @@
 from kombu import Connection
 
 from shared.config import Settings
+from shared.messaging.embedded_transport import JOURNAL_FOLDER
 from shared.messaging.embedded_transport import Transport as AtomicFilesystemTransport
 
 HEARTBEAT_SECONDS = 30
@@ -17,7 +18,7 @@ def broker_connection(settings: Settings) -> Connection:
         )
     folder = settings.data_dir / "broker"
     queues, control = folder / "queues", folder / "control"
-    for path in (queues, control):
+    for path in (queues, queues / JOURNAL_FOLDER, control):
         path.mkdir(parents=True, exist_ok=True)
     return Connection(
         "filesystem://",

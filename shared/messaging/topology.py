@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from kombu import Exchange, Queue, binding
 
 JOURNAL_MAX_LENGTH = 100_000
+JOURNAL_SUFFIX = ".journal"
 JOURNAL_MESSAGE_TTL_MS = 24 * 60 * 60 * 1000
 
 
@@ -85,7 +86,7 @@ class Topology:
     @property
     def journal_queue(self) -> Queue:
         return Queue(
-            f"{self.namespace}.journal",
+            f"{self.namespace}{JOURNAL_SUFFIX}",
             exchange=self.events_exchange,
             routing_key="#",
             durable=True,
