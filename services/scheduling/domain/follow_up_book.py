@@ -13,7 +13,7 @@ The record is a shortcut, never the truth, and is kept on the safe side:
 - it only ever claims slots the search saw taken; a booking extends it only when its own search
   joins the stretch, and only if no one changed the record since it was read (``version``);
 - a booked follow-up cancelled, moved, or marked attended or missed before its time frees its slot:
-  the stretch then ends one appointment's length before that slot (:func:`freed`);
+  the stretch then ends an hour (the search's appointment length) before that slot (:func:`freed`);
 - it holds only for the calendar it was found under (open weekdays, holidays, time zone);
 - it is trusted for :data:`TRUSTED_FOR` after a search that read the book from its first candidate;
   after that, the next search reads the book from its first candidate again. That bounds what a
