@@ -41,15 +41,19 @@ class ServiceContext:
         settings: Settings | None = None,
         sites: Sites | None = None,
         db: Database | None = None,
+        check_inbox: bool = True,
     ):
         """``check_sites`` validates the service's own settings in the sites file (plan templates,
         program cadences), so that a mistake stops the process at start, with its reason, instead
-        of failing each event that needs the setting. ``db`` is given by tests (an in-memory one)."""
+        of failing each event that needs the setting. ``db`` is given by tests (an in-memory one).
+        ``check_inbox=False`` only where every handler's writes are keyed by ids derived from the
+        event, so that a redelivery writes nothing new (``shared.messaging.consumer``)."""
         # Decided before ``settings`` is filled in: see the module's docstring.
         self.publish_after_commit = settings is None and os.environ.get("IOP_PUBLISH_AFTER_COMMIT", "1") != "0"
         self.service = service
         self.store_class = store
         self.handlers = dict(handlers or {})
+        self.check_inbox = check_inbox
         self.sweeps = sweeps or (lambda context: [])
         self.settings = settings or load_settings()
         self.sites = sites or load_sites(self.settings.sites_file)

@@ -102,7 +102,7 @@ def build_consumer(
     topology = context.topology.with_subscriptions({context.service: tuple(handlers)})
     consumer = EventConsumer(
         broker_connection(settings), topology, context.service, bound,
-        context.db[INBOX], publisher, hooks=hooks,
+        context.db[INBOX], publisher, hooks=hooks, check_inbox=context.check_inbox,
     )
     return consumer, publisher
 

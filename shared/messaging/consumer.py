@@ -3,6 +3,10 @@
 - Ack only after the handler's writes and the inbox record are acknowledged by the database.
 - The inbox (unique on event id) skips events already handled; handlers are still written to be
   idempotent by natural key, because a crash can fall between their write and the inbox record.
+  A service whose every write is keyed by the event's id (webhooks: one delivery per event and
+  endpoint) runs without the check (``check_inbox=False``): a redelivery then re-runs a handler
+  that writes nothing new, and each event saves a database round trip. The record is kept, for
+  operators' journeys.
 - A handler exception never ends the loop: the message is requeued, and after ``delivery_limit``
   attempts it is published to the service's dead-letter queue (explicitly, so that the embedded
   transport behaves like RabbitMQ; the quorum queue's own delivery limit is the backstop).
@@ -71,6 +75,7 @@ class EventConsumer(ConsumerMixin):
         publisher: EventPublisher,
         hooks: list[Callable[[], None]] = (),
         prefetch_count: int = 10,
+        check_inbox: bool = True,
     ):
         self.connection = connection
         self.topology = topology
@@ -80,6 +85,7 @@ class EventConsumer(ConsumerMixin):
         self.publisher = publisher
         self.hooks = list(hooks)
         self.prefetch_count = prefetch_count
+        self.check_inbox = check_inbox
         self._local_attempts: dict[str, int] = {}
         self.consuming = threading.Event()  # set while subscribed to the queue
 
@@ -137,7 +143,7 @@ class EventConsumer(ConsumerMixin):
             self._handle_event(event, handler, message)
 
     def _handle_event(self, event: Event, handler: Handler, message) -> None:
-        if self.inbox.find_one({"_id": event.event_id}, {"_id": 1}) is not None:
+        if self.check_inbox and self.inbox.find_one({"_id": event.event_id}, {"_id": 1}) is not None:
             log.info("%s: %s %s already handled", self.service, event.event_type, event.event_id)
             metrics.duplicate_skipped(self.service, event.event_type)
             message.ack()

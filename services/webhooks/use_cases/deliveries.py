@@ -29,8 +29,9 @@ def envelope_of(event: Event) -> dict:
 
 def record_deliveries(store: WebhooksStore, envelope: dict) -> int:
     """One delivery of the event to each endpoint of its site that wants it (the test event: to the
-    endpoint it names), under an id derived from both, so that a redelivered event adds none.
-    Returns how many were recorded now."""
+    endpoint it names), under an id derived from both, so that a redelivered event adds none (the
+    worker relies on this and keeps no inbox check; an endpoint added between two deliveries of one
+    event gets it from the second). Returns how many were recorded now."""
     site_id, event_type = envelope["site_id"], envelope["event_type"]
     if event_type == TEST_EVENT:
         targets = store.endpoints.find({"_id": envelope["payload"]["endpoint_id"], "site_id": site_id})

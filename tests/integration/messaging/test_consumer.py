@@ -57,6 +57,24 @@ def test_a_duplicate_delivery_is_handled_once(context, publisher):
     assert context.db["inbox"].count_documents({}) == 2
 
 
+def test_without_the_inbox_check_a_duplicate_reruns_its_handler_and_is_recorded_once(context, publisher):
+    context.check_inbox = False  # for services whose writes are keyed by the event (webhooks)
+    calls = []
+
+    def idempotent_handler(event, context):
+        calls.append(event.payload["patient_id"])
+        context.db["seen"].update_one({"_id": event.event_id}, {"$set": {"seen": True}}, upsert=True)
+
+    event = registered("p-1")
+    with running_worker(context, {"intake.patient.registered": idempotent_handler}):
+        publisher.publish(event)
+        publisher.publish(event)
+        publisher.publish(registered("p-2"))
+        wait_until(lambda: "p-2" in calls, message="second event not handled")
+    assert sorted(calls) == ["p-1", "p-1", "p-2"]
+    assert context.db["inbox"].count_documents({}) == 2
+
+
 def test_a_failing_handler_is_retried_and_the_loop_goes_on(context, publisher):
     calls = []
     with running_worker(context, {"intake.patient.registered": recording_handler(calls, fail_times=2)}):

@@ -41,3 +41,23 @@ def test_a_published_event_reaches_the_receiver_signed_through_the_worker(contex
         publisher.close()
     [received] = receiver.received
     assert (received["body"]["event_id"], received["verified_by"]) == (event["event_id"], [endpoint["secret"]])
+
+
+def test_a_redelivered_event_records_one_delivery_without_an_inbox_check(context, receiver):
+    """The worker keeps no inbox check (a round trip saved per event): the delivery's derived id is
+    what makes a second delivery of the event record nothing, and the inbox still records it once."""
+    client = webhooks_app(context.settings, context.sites, context.delivery, context.transport)[0]
+    client.post("/v1/endpoints", json={"url": receiver.url, "event_types": ["intake.enrollment.completed"]},
+                headers=CLINICIAN)
+    event, later = completion(), completion()
+    publisher = EventPublisher(broker_connection(context.settings), context.topology, confirm_timeout=3)
+    try:
+        with running_worker(context) as consumer:
+            assert consumer.check_inbox is False
+            for each in (event, event, later):
+                publisher.publish(each)
+            wait_until(lambda: context.db["inbox"].find_one({"_id": later["event_id"]}), message="not handled")
+    finally:
+        publisher.close()
+    assert context.db["deliveries"].count_documents({"event_id": event["event_id"]}) == 1
+    assert context.db["inbox"].count_documents({"_id": event["event_id"]}) == 1
