@@ -14,6 +14,11 @@ Decisions:
   A program the catalog no longer lists still counts under its code.
 - An active enrollment counts under its current program (a step down from PHP to IOP moves it),
   an admission under the program it was admitted to.
+- Admissions and discharges are kept per site and calendar day (one document a day, an entry per
+  enrollment: ``admitted.<id>: program``, ``discharged.<id>: outcome``), so that a range costs its
+  number of days, not its number of enrollments. An entry is keyed by its enrollment, so writing it
+  twice counts it once. What an entry says never changes afterwards: an enrollment's start date,
+  admitted program, discharge date and outcome are set once (a second discharge is refused).
 """
 from collections import Counter
 from datetime import date, timedelta
@@ -49,8 +54,24 @@ def _counts(codes: Iterable[str] | Mapping[str, int], known: Iterable[str]) -> d
 
 
 def admitted_program(enrollment: dict) -> str:
-    """The program an enrollment was admitted to: its first period's (its only one before periods were kept)."""
-    return (enrollment.get("periods") or [enrollment])[0]["program"]
+    """The program an enrollment was admitted to: as kept, else its first period's (its only one
+    before periods were kept)."""
+    return enrollment.get("admitted_program") or (enrollment.get("periods") or [enrollment])[0]["program"]
+
+
+def day_entries(enrollment: dict) -> dict[date, dict[str, str]]:
+    """The entries an enrollment makes in the census's days: its admission on its start date and,
+    once discharged, its discharge on the discharge date, as ``{day: {"admitted.<id>": program}}``."""
+    entries = {enrollment["start_date"]: {f"admitted.{enrollment['_id']}": admitted_program(enrollment)}}
+    if enrollment.get("discharge"):
+        day = enrollment["discharge"]["date"]
+        entries.setdefault(day, {})[f"discharged.{enrollment['_id']}"] = enrollment["outcome"]
+    return entries
+
+
+def tally(days: Iterable[dict], kind: str) -> Counter:
+    """How many entries of ``kind`` ("admitted" or "discharged") the census's days hold per value."""
+    return Counter(value for day in days for value in (day.get(kind) or {}).values())
 
 
 def census(program_codes: Iterable[str], active_programs: Iterable[str] | Mapping[str, int],
