@@ -30,7 +30,9 @@ from shared.events.registry import DomainEvent
 
 # A value in a change that removes the field instead of setting it.
 UNSET = object()
-BOOKKEEPING = ("outbox", "outbox_pending", "version")
+# Set by every write of a document that feeds a store's day rollups, until they hold it (shared/day_rollups.py).
+ROLLUP_PENDING = "rollup_pending"
+BOOKKEEPING = ("outbox", "outbox_pending", "version", ROLLUP_PENDING)
 DUPLICATE_KEY = 11000
 
 
@@ -110,8 +112,9 @@ class Codec:
     _paths: list = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
+        booleans = (*self.booleans, ROLLUP_PENDING)  # the flag any collection's documents may carry
         paths = [(path.split("."), read) for paths, read in ((self.instants, read_instant), (self.dates, read_date),
-                                                              (self.booleans, read_boolean)) for path in paths]
+                                                              (booleans, read_boolean)) for path in paths]
         object.__setattr__(self, "_paths", paths)
 
     def decode(self, document: dict | None) -> dict | None:
@@ -160,11 +163,14 @@ class Documents:
     """
 
     def __init__(self, collection: Collection, codec: Codec = Codec(),
-                 publish_after_commit: Callable[[Collection, dict], object] | None = None):
+                 publish_after_commit: Callable[[Collection, dict], object] | None = None,
+                 feeds_rollups: bool = False):
         self.raw = collection
         self.codec = codec
         self.name = collection.name
         self.publish_after_commit = publish_after_commit
+        # Every write flags the document for the day rollups it feeds, in that same write.
+        self.flag = {ROLLUP_PENDING: True} if feeds_rollups else {}
 
     def _after_commit(self, outboxes: dict) -> None:
         if any(outboxes.values()) and self.publish_after_commit is not None:
@@ -210,7 +216,7 @@ class Documents:
     def insert(self, document: dict, events: Iterable[DomainEvent] = (), cause: Cause | None = None) -> dict:
         """Insert a new document with the events its creation causes. DuplicateKeyError propagates."""
         outbox = _envelopes(events, cause)
-        stored = {**encode(document), "version": 1, "outbox": outbox, "outbox_pending": len(outbox)}
+        stored = {**encode(document), "version": 1, "outbox": outbox, "outbox_pending": len(outbox), **self.flag}
         self.raw.insert_one(stored)
         self._after_commit({stored.get("_id"): outbox})
         return self.codec.decode({**document, **stored})
@@ -231,7 +237,8 @@ class Documents:
         stored = []
         for document, events in documents_and_events:
             outbox = _envelopes(events, cause)
-            stored.append({**encode(document), "version": 1, "outbox": outbox, "outbox_pending": len(outbox)})
+            stored.append({**encode(document), "version": 1, "outbox": outbox, "outbox_pending": len(outbox),
+                           **self.flag})
         if not stored:
             return []
         try:
@@ -268,7 +275,7 @@ class Documents:
                 _set_path(document, dotted, value)
             outbox = {**(stored.get("outbox") or {}), **_envelopes(events, cause)}
             written = {**encode(document), "outbox": outbox, "outbox_pending": len(outbox),
-                       "version": stored.get("version", 0) + 1}
+                       "version": stored.get("version", 0) + 1, **self.flag}
             guard = {"_id": stored["_id"], "version": stored.get("version")}
             if self.raw.replace_one(guard, written).matched_count == 1:
                 self._after_commit({stored["_id"]: outbox})
@@ -300,7 +307,8 @@ class Documents:
         one write guarded by the version read, never retried (for a value derived from what was
         read, which a retry would have to derive again). False when the guard failed."""
         guard = {"_id": stored["_id"], "version": stored.get("version")}
-        return self.raw.update_one(guard, {"$set": encode(changes), "$inc": {"version": 1}}).matched_count == 1
+        return self.raw.update_one(guard, {"$set": {**encode(changes), **self.flag},
+                                           "$inc": {"version": 1}}).matched_count == 1
 
     def lower(self, query: dict, field: str, value) -> None:
         """Lower ``field`` to ``value`` where it is higher, atomically, as a write that moves the
@@ -308,7 +316,7 @@ class Documents:
         field and a ``$set``, not ``$min``: the embedded stand-in's ``$min`` on an instant keeps the
         higher one."""
         self.raw.update_one({**query_of(query), field: {"$gt": encode(value)}},
-                            {"$set": {field: encode(value)}, "$inc": {"version": 1}})
+                            {"$set": {field: encode(value), **self.flag}, "$inc": {"version": 1}})
 
     def delete(self, query: dict) -> int:
         return self.raw.delete_many(query_of(query)).deleted_count
@@ -338,14 +346,20 @@ class Store:
     COLLECTIONS: dict[str, Codec] = {}
     INDEXES: dict[str, list[IndexModel]] = {}
     OUTBOX_COLLECTIONS: tuple[str, ...] = ()
+    DAY_ROLLUPS: tuple = ()  # of shared.day_rollups.DayRollup
 
     def __init__(self, db: Database, publish_after_commit: Callable[[Collection, dict], object] | None = None):
         self.db = db
+        sources = {rollup.source for rollup in self.DAY_ROLLUPS}
         for name, codec in self.COLLECTIONS.items():
-            setattr(self, name, Documents(db[name], codec, publish_after_commit))
+            setattr(self, name, Documents(db[name], codec, publish_after_commit, feeds_rollups=name in sources))
 
     def ensure_indexes(self, extra: dict[str, list[IndexModel]] | None = None) -> None:
         """Creating an existing index is a no-op, so every process may call this."""
-        for name, models in {**self.INDEXES, **(extra or {})}.items():
+        indexes = {name: list(models) for name, models in self.INDEXES.items()}
+        for rollup in self.DAY_ROLLUPS:
+            for name, models in rollup.indexes().items():
+                indexes.setdefault(name, []).extend(models)
+        for name, models in {**indexes, **(extra or {})}.items():
             if models:
                 self.db[name].create_indexes(models)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from shared import metrics
+from shared import day_rollups, metrics
 from shared.context import Handler, ServiceContext
 from shared.http.idempotency import purge_expired
 from shared.logging_setup import configure_logging
@@ -92,7 +92,10 @@ def build_consumer(
     hooks = [Periodic("outbox relay", relay_interval, relay.relay_pending),
              Periodic("publisher heartbeats", PUBLISHER_HEARTBEAT_SECONDS, keep_publishers_alive),
              Periodic("heartbeat", 5, HEARTBEAT_FILE.touch),
-             Periodic("idempotency key purge", IDEMPOTENCY_PURGE_SECONDS, lambda: purge_expired(context.db)), *sweeps,
+             Periodic("idempotency key purge", IDEMPOTENCY_PURGE_SECONDS, lambda: purge_expired(context.db)),
+             *([Periodic("day rollups", day_rollups.SETTLE_INTERVAL_SECONDS, lambda: day_rollups.sweep(context.store))]
+               if context.store_class.DAY_ROLLUPS else []),
+             *sweeps,
              Periodic("pipeline metrics", PIPELINE_SAMPLE_SECONDS,
                       PipelineSampler(settings, context.db, context.service, outbox_collections))]
     for hook in hooks:

@@ -12,6 +12,8 @@ from datetime import date
 
 from pymongo import ASCENDING, IndexModel
 
+from services.aftercare.domain.follow_up import report_entries
+from shared.day_rollups import DayRollup
 from shared.store import Codec, Store
 
 PLANS = "plans"
@@ -29,6 +31,8 @@ CONSENTS = "consents"
 DISCLOSURES = "disclosures"
 # One document per patient: the suicide-risk screens and safety plan versions intake told us of.
 PATIENT_SAFETY = "patient_safety"
+# The follow-up report's plans per site and discharge day (domain/follow_up.py report_entries).
+FOLLOW_UP_REPORT_DAYS = "follow_up_report_days"
 
 REFERRAL_STATUS_INSTANTS = tuple(f"{status}_at" for status in
                                  ("sent", "accepted", "scheduled", "completed", "declined", "cancelled"))
@@ -68,7 +72,13 @@ class AftercareStore(Store):
         # screens: {assessment_id: screen}; safety_plans: {safety_plan_id: version}.
         PATIENT_SAFETY: Codec(instants=("screens.*.screened_at", "safety_plans.*.recorded_at"),
                               dates=("screens.*.screened_on", "safety_plans.*.recorded_on")),
+        # plans: {plan_id: {exclusion, completed, days}}; the backfill's mark holds flagged_at.
+        FOLLOW_UP_REPORT_DAYS: Codec(instants=("flagged_at",), dates=("date",), booleans=("plans.*.completed",)),
     }
+    # Every write of a plan feeds the follow-up report's days (shared/day_rollups.py).
+    FOLLOW_UP_REPORT = DayRollup(source=PLANS, days=FOLLOW_UP_REPORT_DAYS, entries_of=report_entries,
+                                 fields=("discharge_date", "outcome", "step_down_level_of_care", "follow_up"))
+    DAY_ROLLUPS = (FOLLOW_UP_REPORT,)
     # Enrollment facts cause no events: they only ever change a plan, which carries its own outbox.
     OUTBOX_COLLECTIONS = (PLANS, TASKS, REFERRALS)
     INDEXES = {

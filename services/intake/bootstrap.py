@@ -1,9 +1,8 @@
-"""Builds intake's context: its store, its (empty) handler table, its timed sweeps and its site settings
+"""Builds intake's context: its store, its (empty) handler table, its timed sweep and its site settings
 check; once, for the app, the worker and the tests. The only place that wires the service."""
 from services.intake.domain.site_settings import check_site_settings
 from services.intake.handlers import HANDLERS
 from services.intake.store import IntakeStore
-from services.intake.use_cases.census import SETTLE_INTERVAL_SECONDS, census_sweep
 from services.intake.use_cases.measurement import SWEEP_INTERVAL_SECONDS, sweep_overdue_measurements
 from shared.context import ServiceContext
 from shared.worker import Periodic
@@ -17,8 +16,6 @@ def bootstrap(settings=None, sites=None, db=None) -> ServiceContext:
 
 
 def sweeps(context: ServiceContext) -> list[Periodic]:
-    """The worker's timed sweeps over every site: PHQ-9 re-measurements missed
-    (intake.measurement.overdue), and admissions and discharges not yet in the census's days."""
+    """The worker's timed sweep over every site: PHQ-9 re-measurements missed (intake.measurement.overdue)."""
     return [Periodic("measurement sweep", SWEEP_INTERVAL_SECONDS,
-                     lambda: sweep_overdue_measurements(context.store, context.sites, SERVICE)),
-            Periodic("census days", SETTLE_INTERVAL_SECONDS, lambda: census_sweep(context.store))]
+                     lambda: sweep_overdue_measurements(context.store, context.sites, SERVICE))]

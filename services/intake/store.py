@@ -8,6 +8,8 @@ import uuid
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
+from services.intake.domain.census import day_entries
+from shared.day_rollups import DayRollup
 from shared.store import Codec, Documents, Store
 
 PATIENTS = "patients"
@@ -16,10 +18,7 @@ ENROLLMENTS = "enrollments"
 REFERRALS = "referrals"
 CONSENTS = "consents"  # Part 2 consents (domain/consents.py)
 SAFETY_PLANS = "safety_plans"  # Stanley-Brown safety plans, one document per version
-# The census's counts per site and calendar day (use_cases/census.py), and the flag an enrollment
-# carries, set in the same write as its admission or discharge, until they hold it.
-CENSUS_DAYS = "census_days"
-CENSUS_PENDING = "census_pending"
+CENSUS_DAYS = "census_days"  # the census's admissions and discharges per site and day (domain/census.py)
 
 # Enrollments made by admitting a referral get ids derived from the referral's, so that an
 # admission retried after a crash finds the enrollment it made the first time.
@@ -28,10 +27,6 @@ REFERRAL_ENROLLMENT_NAMESPACE = uuid.UUID("0b5f3f0e-8f61-4a57-9f0e-6f1c2a7d4e21"
 
 def referral_enrollment_id(referral_id: str) -> str:
     return str(uuid.uuid5(REFERRAL_ENROLLMENT_NAMESPACE, referral_id))
-
-
-def census_day_id(site_id: str, day) -> str:
-    return f"{site_id}:{day.isoformat()}"
 
 
 def active_slot(patient_id: str, program: str) -> str:
@@ -61,7 +56,6 @@ class IntakeStore(Store):
             instants=("created_at", "status_history.*.at", "length_changes.*.at", "diagnosis_history.*.at"),
             dates=("start_date", "planned_end_date", "discharge.date", "periods.*.start_date", "periods.*.end_date",
                    "measurement_overdue.*.due_date"),
-            booleans=(CENSUS_PENDING,),
         ),
         REFERRALS: Codec(
             instants=("received_at", "updated_at", "status_history.*.at"),
@@ -71,8 +65,14 @@ class IntakeStore(Store):
         CONSENTS: Codec(instants=("recorded_at", "revocation.recorded_at"),
                         dates=("expires_on", "signature.signed_on", "revocation.revoked_on")),
         SAFETY_PLANS: Codec(instants=("created_at",), dates=("environment_safety.counselled_on",)),
-        CENSUS_DAYS: Codec(dates=("date",)),
+        # admitted: {enrollment_id: program}; discharged: {enrollment_id: outcome}; the backfill's mark holds flagged_at.
+        CENSUS_DAYS: Codec(instants=("flagged_at",), dates=("date",)),
     }
+
+    # Admissions and discharges per site and day, fed by every write of an enrollment (shared/day_rollups.py).
+    CENSUS = DayRollup(source=ENROLLMENTS, days=CENSUS_DAYS, entries_of=day_entries,
+                       fields=("start_date", "admitted_program", "periods", "program", "discharge", "outcome"))
+    DAY_ROLLUPS = (CENSUS,)
 
     # Collections whose documents carry an outbox for the relay.
     OUTBOX_COLLECTIONS = (PATIENTS, ASSESSMENTS, ENROLLMENTS, REFERRALS, CONSENTS, SAFETY_PLANS)
@@ -109,9 +109,8 @@ class IntakeStore(Store):
             IndexModel([("site_id", ASCENDING), ("start_date", ASCENDING)]),
             IndexModel([("site_id", ASCENDING), ("discharge.date", ASCENDING)]),
             IndexModel([("outbox_pending", ASCENDING)]),
-            IndexModel([(CENSUS_PENDING, ASCENDING)]),
         ],
-        CENSUS_DAYS: [IndexModel([("site_id", ASCENDING), ("date", ASCENDING)])],
+
         REFERRALS: [
             IndexModel([("site_id", ASCENDING), ("status", ASCENDING), ("received_at", DESCENDING)]),
             IndexModel([("outbox_pending", ASCENDING)]),

@@ -19,6 +19,8 @@ A plan's ``follow_up`` is derived from the enrollment's recorded facts (a bookin
 visits recorded by staff, completed referrals, cancellations), whatever order they arrived in; the
 overdue sweep adds the windows it raised.
 """
+from collections import Counter
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -215,6 +217,51 @@ def rates_from_tallies(discharges: int, completions: int, excluded: dict[str, in
         listed.append(window)
     counts["windows"] = listed
     return counts
+
+
+def report_entries(plan: dict) -> dict[date, dict]:
+    """What a plan puts in the follow-up report's days (``shared.day_rollups``): on its discharge
+    day, an entry under its id with its exclusion, whether the program was completed, and the days
+    from the discharge to its first visit after it (0 while there is none), from which every
+    window's standing follows on any later day (:func:`rates_from_days`)."""
+    discharged = plan["discharge_date"]
+    after = [visit for visit in plan["follow_up"]["visits"] if visit > discharged]
+    return {discharged: {f"plans.{plan['_id']}": {
+        "exclusion": exclusion_of(plan), "completed": plan["outcome"] == COMPLETED,
+        "days": (min(after) - discharged).days if after else 0}}}
+
+
+def rates_from_days(days: Iterable[dict], today: date) -> dict:
+    """The report over the plans the days hold (``{"date": ..., "plans": {id: entry}}``), as of
+    ``today``: the same figures as :func:`follow_up_rates` plan by plan. A window of N days is met
+    when 1 <= days <= N, and decided when met or when the discharge was more than N days before
+    ``today``."""
+    discharges = completions = 0
+    excluded, every = Counter(), Counter()
+    closed = {window: Counter() for window in WINDOWS}
+    for day in days:
+        for entry in (day.get("plans") or {}).values():
+            discharges += 1
+            completions += bool(entry["completed"])
+            if entry["exclusion"]:
+                excluded[entry["exclusion"]] += 1
+                continue
+            every[entry["days"]] += 1
+            for window in WINDOWS:
+                if day["date"] < today - timedelta(days=window):
+                    closed[window][entry["days"]] += 1
+
+    def met(days_histogram: Counter, window: int) -> int:
+        return sum(count for days, count in days_histogram.items() if 1 <= days <= window)
+
+    windows = {}
+    for window in WINDOWS:
+        numerator = met(every, window)
+        # Decided: met (even early, window still open), or closed without a visit in time.
+        denominator = numerator + sum(closed[window].values()) - met(closed[window], window)
+        windows[window] = {"numerator": numerator, "denominator": denominator,
+                           "open": sum(every.values()) - denominator}
+    return rates_from_tallies(discharges, completions, excluded, windows)
 
 
 def days_to_first_visit(discharge_date: date, follow_up: dict) -> int:

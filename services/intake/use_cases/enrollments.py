@@ -13,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.intake.domain import diagnoses as diagnosis_rules
 from services.intake.domain import enrollments as rules
-from services.intake.store import CENSUS_PENDING, IntakeStore, active_slot, released_slot
+from services.intake.store import IntakeStore, active_slot, released_slot
 from services.intake.use_cases.patients import require_patient
 from shared import clock
 from shared.cause import Cause
@@ -65,7 +65,6 @@ def admit_patient(store: IntakeStore, cause: Cause, site: Site, patient_id: str,
         "diagnoses": [],
         "diagnosis_history": [],
         "created_at": now,
-        CENSUS_PENDING: True,  # until the census's days hold the admission (use_cases/census.py)
     }
     try:
         return store.enrollments.insert(document, [event], cause)
@@ -95,7 +94,6 @@ def discharge(store: IntakeStore, cause: Cause, site: Site, enrollment_id: str, 
             "status_history": [*enrollment["status_history"],
                                _status_change(cause, enrollment["status"], new_status, now)],
             "active_slot": released_slot(enrollment_id),
-            CENSUS_PENDING: True,  # until the census's days hold the discharge (use_cases/census.py)
         }, [event]
 
     return _modify(store, cause, enrollment_id, change)

@@ -15,6 +15,7 @@ from services.aftercare.use_cases import (
     tasks,
 )
 from services.aftercare.use_cases.plans import create_plan_on_discharge
+from shared import day_rollups
 from shared.store import BOOKKEEPING
 from tests.in_memory import as_the_stand_in_returns, strings_like_days, typed
 from tests.unit.aftercare.support import (
@@ -69,6 +70,7 @@ def every_kind_of_document(context, store, site, staff):
     sweeps.sweep_referrals(store, context.sites, "aftercare", today=date(2027, 3, 1))
     second_round_documents(store, site, staff)
     suicide_risk_documents(store, site, staff)
+    day_rollups.sweep(store)  # the worker's: the follow-up report's days
 
 
 def suicide_risk_documents(store, site, staff):

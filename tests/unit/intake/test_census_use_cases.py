@@ -2,10 +2,11 @@
 discharges from the census's days, settled from the enrollments flagged in their own writes."""
 from datetime import date
 
-from services.intake.store import CENSUS_PENDING, census_day_id
-from services.intake.use_cases import census as census_use_cases
 from services.intake.use_cases import enrollments
-from services.intake.use_cases.census import census, settle_census_days
+from services.intake.use_cases.census import census
+from shared import day_rollups
+from shared.day_rollups import day_id
+from shared.store import ROLLUP_PENDING
 from tests.unit.intake.support import admit, register
 
 
@@ -41,7 +42,7 @@ def test_an_admission_counts_under_the_program_admitted_to_also_when_stored_befo
 
 
 def flagged(store) -> set[str]:
-    return {document["_id"] for document in store.enrollments.raw.find({CENSUS_PENDING: True}, {"_id": 1})}
+    return {document["_id"] for document in store.enrollments.raw.find({ROLLUP_PENDING: True}, {"_id": 1})}
 
 
 def counted(store, site) -> tuple[int, int]:
@@ -53,15 +54,15 @@ def test_an_admission_and_its_discharge_are_flagged_in_their_own_writes_until_th
         store, cause, context):
     enrollment = admit(store, cause, register(store, cause)["_id"], start_date=date(2026, 11, 2))
     assert flagged(store) == {enrollment["_id"]}
-    assert settle_census_days(store) == 1
+    assert day_rollups.settle(store, store.CENSUS) == 1
     assert flagged(store) == set()
     enrollments.discharge(store, cause, context.site("mpls"), enrollment["_id"],
                           {"outcome": "completed", "discharge_date": date(2026, 11, 20)})
     assert flagged(store) == {enrollment["_id"]}
-    settle_census_days(store, "mpls")
+    day_rollups.settle(store, store.CENSUS, "mpls")
     days = {day["_id"]: day for day in store.census_days.raw.find({"site_id": "mpls"})}
-    assert days[census_day_id("mpls", date(2026, 11, 2))]["admitted"] == {enrollment["_id"]: "mh-adult"}
-    assert days[census_day_id("mpls", date(2026, 11, 20))]["discharged"] == {enrollment["_id"]: "completed"}
+    assert days[day_id("mpls", date(2026, 11, 2))]["admitted"] == {enrollment["_id"]: "mh-adult"}
+    assert days[day_id("mpls", date(2026, 11, 20))]["discharged"] == {enrollment["_id"]: "completed"}
     assert flagged(store) == set()
 
 
@@ -70,8 +71,8 @@ def test_settling_an_enrollment_again_counts_it_once(store, cause, context):
     enrollments.discharge(store, cause, context.site("mpls"), enrollment["_id"],
                           {"outcome": "completed", "discharge_date": date(2026, 11, 20)})
     assert counted(store, context.site("mpls")) == (1, 1)
-    store.enrollments.raw.update_many({}, {"$set": {CENSUS_PENDING: True}})  # as after a crash between the writes
-    assert settle_census_days(store) == 1
+    store.enrollments.raw.update_many({}, {"$set": {ROLLUP_PENDING: True}})  # as after a crash between the writes
+    assert day_rollups.settle(store, store.CENSUS) == 1
     assert counted(store, context.site("mpls")) == (1, 1)
 
 
@@ -80,7 +81,7 @@ def test_an_enrollment_discharged_while_it_is_settled_keeps_its_flag_for_the_dis
     as_read = store.enrollments.find({"_id": enrollment["_id"]})  # the settling reads it admitted ...
     enrollments.discharge(store, cause, context.site("mpls"), enrollment["_id"],  # ... it is discharged ...
                           {"outcome": "completed", "discharge_date": date(2026, 11, 20)})
-    assert census_use_cases._clear_flags(store, as_read) == 0  # ... and its flag is not taken off
+    assert day_rollups._clear_flags(store, store.CENSUS, as_read) == 0  # ... and its flag is not taken off
     assert flagged(store) == {enrollment["_id"]}
     assert counted(store, context.site("mpls")) == (1, 1)
 
@@ -90,7 +91,7 @@ def test_a_census_settles_its_own_site_only_and_the_sweep_every_site(store, caus
     there = admit(store, other_site_cause, register(store, other_site_cause)["_id"])
     census(store, [context.site("mpls")])
     assert flagged(store) == {there["_id"]}
-    census_use_cases.census_sweep(store)
+    day_rollups.sweep(store)
     assert flagged(store) == set()
 
 
@@ -99,10 +100,10 @@ def test_enrollments_stored_before_the_census_kept_its_days_are_counted_once_the
     enrollment = admit(store, cause, register(store, cause)["_id"])
     enrollments.discharge(store, cause, context.site("mpls"), enrollment["_id"],
                           {"outcome": "completed", "discharge_date": date(2026, 11, 20)})
-    store.enrollments.raw.update_many({}, {"$unset": {CENSUS_PENDING: ""}})  # stored before: no flag, no days
+    store.enrollments.raw.update_many({}, {"$unset": {ROLLUP_PENDING: ""}})  # stored before: no flag, no days
     assert counted(store, context.site("mpls")) == (0, 0)
-    census_use_cases.census_sweep(store)
+    day_rollups.sweep(store)
     assert counted(store, context.site("mpls")) == (1, 1)
-    census_use_cases.census_sweep(store)  # the backfill's flagging happens once per database
+    day_rollups.sweep(store)  # the backfill's flagging happens once per database
     assert flagged(store) == set()
-    assert store.census_days.raw.count_documents({"_id": census_use_cases.BACKFILL_MARK}) == 1
+    assert store.census_days.raw.count_documents({"_id": day_rollups.BACKFILL_MARK}) == 1
