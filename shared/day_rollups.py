@@ -1,31 +1,35 @@
-"""Entries kept per site and calendar day, for the reports that count over a range of days (intake's
+"""Counts kept per site and calendar day, for the reports that count over a range of days (intake's
 census, aftercare's follow-up report): a range then costs its number of days, not the size of the
 site.
 
 A store declares each rollup in ``DAY_ROLLUPS``: the collection that feeds it (enrollments, plans),
-the collection of its days, and ``entries_of(document) -> {day: {"<kind>.<document id>": value}}``.
+``entries_of(document) -> {day: {"<kind>.<document id>": value}}``, the collection those entries
+are kept in (one document per site and day, an entry per source document), ``summarize(entries)``
+and the collection of the days' summaries (counts only), which is what the reports read: a day's
+entries grow with the site, its summary does not.
+
 Every write of a source document through the store flags it (``rollup_pending``) in that same
 write (``shared.store.Documents``), so nothing written is missed, whichever process wrote it and
-whether or not it crashed just after.
-
-Settling reads the flagged documents, writes their entries into their days (one write per day:
-one document per site and day, an entry per source document), then takes the flags off those that
-did not change meanwhile (guarded by the version read, as ``Documents.modify`` guards its writes).
-An entry is keyed by its document and computed from the document as it is, so settling twice, two
-settlers at once, or a crash between the two writes count nothing twice. The day an entry lands on
-must never change for a document (a start date, a discharge date); its value may (a follow-up met).
+whether or not it crashed just after. Settling reads the flagged documents and, for each day they
+touch, writes their entries (one write, which answers with the day's entries as they now are and
+a new version), then the day's summary computed from them unless a newer one is already there.
+Last, it takes the flags off the documents that did not change meanwhile (guarded by the version
+read, as ``Documents.modify`` guards its writes). An entry is keyed by its document and computed
+from the document as it is, so settling twice, two settlers at once, or a crash between the writes
+count nothing twice. The day an entry lands on must never change for a document (a start date, a
+discharge date); its value may (a follow-up met).
 
 Who settles: the report itself, for its site, before it counts (so it includes every write answered
 before it), and every worker whose store has rollups, each minute (``shared.worker``), so that
 flags do not pile up at a site nobody asks about. A worker's first sweep also flags every document
-of each source once (a mark in the days collection remembers it), so that documents stored before
-the rollup existed are counted too.
+of each source once (a mark in the entries collection remembers it), so that documents stored
+before the rollup existed are counted too.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from shared import clock
@@ -40,9 +44,11 @@ BACKFILL_MARK = "backfill:flagged"
 @dataclass(frozen=True)
 class DayRollup:
     source: str  # the collection whose documents feed it
-    days: str  # the collection of its days
     entries_of: Callable[[dict], dict[date, dict]]
     fields: tuple[str, ...]  # the fields of a source document that entries_of reads
+    entries: str  # the collection of each day's entries
+    summarize: Callable[[dict], dict]  # a day's entries document -> its counts
+    days: str  # the collection of each day's counts
 
     def indexes(self) -> dict[str, list[IndexModel]]:
         return {self.source: [IndexModel([(ROLLUP_PENDING, ASCENDING)])],
@@ -54,8 +60,8 @@ def day_id(site_id: str, day: date) -> str:
 
 
 def days_between(store: Store, rollup: DayRollup, site_id: str, first: date, last: date) -> list[dict]:
-    """The site's days from ``first`` to ``last`` (both included) that hold any entry, after
-    settling what is flagged at the site."""
+    """The summaries of the site's days from ``first`` to ``last`` (both included) that hold any
+    entry, after settling what is flagged at the site."""
     settle(store, rollup, site_id)
     return getattr(store, rollup.days).find({"site_id": site_id, "date": {"$gte": first, "$lte": last}})
 
@@ -79,20 +85,38 @@ def settle(store: Store, rollup: DayRollup, site_id: str | None = None) -> int:
 
 
 def _write_days(store: Store, rollup: DayRollup, documents: list[dict]) -> None:
-    """One write per day touched (the entries of every document of the batch on that day)."""
+    """For each day touched: its entries (one write), then its summary (one more)."""
     days: dict[tuple[str, date], dict] = {}
     for document in documents:
         for day, entries in rollup.entries_of(document).items():
             days.setdefault((document["site_id"], day), {}).update(entries)
-    collection = store.db[rollup.days]
     for (site_id, day), entries in days.items():
-        write = {"$set": {"site_id": site_id, "date": encode(day), **encode(entries)}}
-        try:
-            collection.update_one({"_id": day_id(site_id, day)}, write, upsert=True)
-        except DuplicateKeyError:
-            # Two settlers made the same new day at once and this upsert met the other's insert;
-            # the day exists now, so the same write goes through as an update.
-            collection.update_one({"_id": day_id(site_id, day)}, write)
+        key, fields = day_id(site_id, day), {"site_id": site_id, "date": encode(day)}
+        written = _write_entries(store.db[rollup.entries], key, {"$set": {**fields, **encode(entries)},
+                                                                 "$inc": {"version": 1}})
+        _write_summary(store, rollup, written)
+
+
+def _write_summary(store: Store, rollup: DayRollup, written: dict) -> None:
+    """The day's summary from its entries as ``written``, unless a settler that wrote them later
+    has put a newer summary there already (its version is the entries' version it was made from)."""
+    summary = {"site_id": written["site_id"], "date": written["date"], **encode(rollup.summarize(written)),
+               "version": written["version"]}
+    try:
+        store.db[rollup.days].update_one({"_id": written["_id"], "version": {"$lt": written["version"]}},
+                                         {"$set": summary}, upsert=True)
+    except DuplicateKeyError:
+        pass  # the newer summary is there: this one was made from older entries
+
+
+def _write_entries(collection, key: str, write: dict) -> dict:
+    """Apply ``write`` to the day's entries, made if missing; the day as written."""
+    try:
+        return collection.find_one_and_update({"_id": key}, write, upsert=True, return_document=ReturnDocument.AFTER)
+    except DuplicateKeyError:
+        # Two settlers made the same new day at once and this upsert met the other's insert; the
+        # day exists now, so the same write goes through as an update.
+        return collection.find_one_and_update({"_id": key}, write, return_document=ReturnDocument.AFTER)
 
 
 def _clear_flags(store: Store, rollup: DayRollup, documents: list[dict]) -> int:
@@ -109,11 +133,11 @@ def _clear_flags(store: Store, rollup: DayRollup, documents: list[dict]) -> int:
 def flag_stored_before(store: Store, rollup: DayRollup) -> None:
     """Once per database: flag every document of the source, so that those stored before the
     rollup existed get their entries (those already in count once)."""
-    days = store.db[rollup.days]
-    if days.find_one({"_id": BACKFILL_MARK}) is not None:
+    marks = store.db[rollup.entries]
+    if marks.find_one({"_id": BACKFILL_MARK}) is not None:
         return
     store.db[rollup.source].update_many({}, {"$set": {ROLLUP_PENDING: True}})
-    days.update_one({"_id": BACKFILL_MARK}, {"$set": {"flagged_at": clock.now()}}, upsert=True)
+    marks.update_one({"_id": BACKFILL_MARK}, {"$set": {"flagged_at": clock.now()}}, upsert=True)
 
 
 def sweep(store: Store) -> int:

@@ -12,7 +12,7 @@ from datetime import date
 
 from pymongo import ASCENDING, IndexModel
 
-from services.aftercare.domain.follow_up import report_entries
+from services.aftercare.domain.follow_up import report_day_counts, report_entries
 from shared.day_rollups import DayRollup
 from shared.store import Codec, Store
 
@@ -31,7 +31,9 @@ CONSENTS = "consents"
 DISCLOSURES = "disclosures"
 # One document per patient: the suicide-risk screens and safety plan versions intake told us of.
 PATIENT_SAFETY = "patient_safety"
-# The follow-up report's plans per site and discharge day (domain/follow_up.py report_entries).
+# The follow-up report's plans per site and discharge day: each plan's entry, and each day's counts,
+# which the report reads (domain/follow_up.py, shared/day_rollups.py).
+FOLLOW_UP_REPORT_ENTRIES = "follow_up_report_entries"
 FOLLOW_UP_REPORT_DAYS = "follow_up_report_days"
 
 REFERRAL_STATUS_INSTANTS = tuple(f"{status}_at" for status in
@@ -73,11 +75,15 @@ class AftercareStore(Store):
         PATIENT_SAFETY: Codec(instants=("screens.*.screened_at", "safety_plans.*.recorded_at"),
                               dates=("screens.*.screened_on", "safety_plans.*.recorded_on")),
         # plans: {plan_id: {exclusion, completed, days}}; the backfill's mark holds flagged_at.
-        FOLLOW_UP_REPORT_DAYS: Codec(instants=("flagged_at",), dates=("date",), booleans=("plans.*.completed",)),
+        FOLLOW_UP_REPORT_ENTRIES: Codec(instants=("flagged_at",), dates=("date",), booleans=("plans.*.completed",)),
+        # discharges, completions, excluded: {reason: count}, days: {"<days to a first visit>": count}.
+        FOLLOW_UP_REPORT_DAYS: Codec(dates=("date",)),
     }
     # Every write of a plan feeds the follow-up report's days (shared/day_rollups.py).
-    FOLLOW_UP_REPORT = DayRollup(source=PLANS, days=FOLLOW_UP_REPORT_DAYS, entries_of=report_entries,
-                                 fields=("discharge_date", "outcome", "step_down_level_of_care", "follow_up"))
+    FOLLOW_UP_REPORT = DayRollup(source=PLANS, entries_of=report_entries,
+                                 fields=("discharge_date", "outcome", "step_down_level_of_care", "follow_up"),
+                                 entries=FOLLOW_UP_REPORT_ENTRIES, summarize=report_day_counts,
+                                 days=FOLLOW_UP_REPORT_DAYS)
     DAY_ROLLUPS = (FOLLOW_UP_REPORT,)
     # Enrollment facts cause no events: they only ever change a plan, which carries its own outbox.
     OUTBOX_COLLECTIONS = (PLANS, TASKS, REFERRALS)

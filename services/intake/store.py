@@ -8,7 +8,7 @@ import uuid
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from services.intake.domain.census import day_entries
+from services.intake.domain.census import day_counts, day_entries
 from shared.day_rollups import DayRollup
 from shared.store import Codec, Documents, Store
 
@@ -18,7 +18,10 @@ ENROLLMENTS = "enrollments"
 REFERRALS = "referrals"
 CONSENTS = "consents"  # Part 2 consents (domain/consents.py)
 SAFETY_PLANS = "safety_plans"  # Stanley-Brown safety plans, one document per version
-CENSUS_DAYS = "census_days"  # the census's admissions and discharges per site and day (domain/census.py)
+# The census's admissions and discharges per site and day: each enrollment's entries, and each day's
+# counts, which the census reads (domain/census.py, shared/day_rollups.py).
+CENSUS_DAY_ENTRIES = "census_day_entries"
+CENSUS_DAYS = "census_days"
 
 # Enrollments made by admitting a referral get ids derived from the referral's, so that an
 # admission retried after a crash finds the enrollment it made the first time.
@@ -66,12 +69,15 @@ class IntakeStore(Store):
                         dates=("expires_on", "signature.signed_on", "revocation.revoked_on")),
         SAFETY_PLANS: Codec(instants=("created_at",), dates=("environment_safety.counselled_on",)),
         # admitted: {enrollment_id: program}; discharged: {enrollment_id: outcome}; the backfill's mark holds flagged_at.
-        CENSUS_DAYS: Codec(instants=("flagged_at",), dates=("date",)),
+        CENSUS_DAY_ENTRIES: Codec(instants=("flagged_at",), dates=("date",)),
+        # admitted: {program: count}; discharged: {outcome: count}.
+        CENSUS_DAYS: Codec(dates=("date",)),
     }
 
     # Admissions and discharges per site and day, fed by every write of an enrollment (shared/day_rollups.py).
-    CENSUS = DayRollup(source=ENROLLMENTS, days=CENSUS_DAYS, entries_of=day_entries,
-                       fields=("start_date", "admitted_program", "periods", "program", "discharge", "outcome"))
+    CENSUS = DayRollup(source=ENROLLMENTS, entries_of=day_entries,
+                       fields=("start_date", "admitted_program", "periods", "program", "discharge", "outcome"),
+                       entries=CENSUS_DAY_ENTRIES, summarize=day_counts, days=CENSUS_DAYS)
     DAY_ROLLUPS = (CENSUS,)
 
     # Collections whose documents carry an outbox for the relay.

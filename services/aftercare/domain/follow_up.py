@@ -231,8 +231,19 @@ def report_entries(plan: dict) -> dict[date, dict]:
         "days": (min(after) - discharged).days if after else 0}}}
 
 
+def report_day_counts(day: dict) -> dict:
+    """A day's counts from its plans' entries: discharges, completions, exclusions, and the plans
+    counted in the measure by their days to a first visit (``{"days": {"3": 2, "0": 1}}``: keys
+    are strings, as a stored map's are)."""
+    plans = (day.get("plans") or {}).values()
+    counted = [entry["days"] for entry in plans if not entry["exclusion"]]
+    return {"discharges": len(plans), "completions": sum(bool(entry["completed"]) for entry in plans),
+            "excluded": dict(Counter(entry["exclusion"] for entry in plans if entry["exclusion"])),
+            "days": {str(days): count for days, count in Counter(counted).items()}}
+
+
 def rates_from_days(days: Iterable[dict], today: date) -> dict:
-    """The report over the plans the days hold (``{"date": ..., "plans": {id: entry}}``), as of
+    """The report over days as :func:`report_day_counts` gives them (each with its ``date``), as of
     ``today``: the same figures as :func:`follow_up_rates` plan by plan. A window of N days is met
     when 1 <= days <= N, and decided when met or when the discharge was more than N days before
     ``today``."""
@@ -240,16 +251,14 @@ def rates_from_days(days: Iterable[dict], today: date) -> dict:
     excluded, every = Counter(), Counter()
     closed = {window: Counter() for window in WINDOWS}
     for day in days:
-        for entry in (day.get("plans") or {}).values():
-            discharges += 1
-            completions += bool(entry["completed"])
-            if entry["exclusion"]:
-                excluded[entry["exclusion"]] += 1
-                continue
-            every[entry["days"]] += 1
-            for window in WINDOWS:
-                if day["date"] < today - timedelta(days=window):
-                    closed[window][entry["days"]] += 1
+        discharges += day["discharges"]
+        completions += day["completions"]
+        excluded.update(day.get("excluded") or {})
+        histogram = Counter({int(days): count for days, count in (day.get("days") or {}).items()})
+        every.update(histogram)
+        for window in WINDOWS:
+            if day["date"] < today - timedelta(days=window):
+                closed[window].update(histogram)
 
     def met(days_histogram: Counter, window: int) -> int:
         return sum(count for days, count in days_histogram.items() if 1 <= days <= window)

@@ -14,11 +14,11 @@ Decisions:
   A program the catalog no longer lists still counts under its code.
 - An active enrollment counts under its current program (a step down from PHP to IOP moves it),
   an admission under the program it was admitted to.
-- Admissions and discharges are kept per site and calendar day (one document a day, an entry per
-  enrollment: ``admitted.<id>: program``, ``discharged.<id>: outcome``), so that a range costs its
-  number of days, not its number of enrollments. An entry is keyed by its enrollment, so writing it
-  twice counts it once. What an entry says never changes afterwards: an enrollment's start date,
-  admitted program, discharge date and outcome are set once (a second discharge is refused).
+- Admissions and discharges are kept per site and calendar day (``shared.day_rollups``): an
+  entry per enrollment (``admitted.<id>: program``, ``discharged.<id>: outcome``), and the day's
+  counts, which the census reads, so that a range costs its number of days, not its number of
+  enrollments. What an entry says never changes afterwards: an enrollment's start date, admitted
+  program, discharge date and outcome are set once (a second discharge is refused).
 """
 from collections import Counter
 from datetime import date, timedelta
@@ -69,9 +69,17 @@ def day_entries(enrollment: dict) -> dict[date, dict[str, str]]:
     return entries
 
 
+def day_counts(day: dict) -> dict:
+    """A day's counts from its entries: ``{"admitted": {program: n}, "discharged": {outcome: n}}``."""
+    return {kind: dict(Counter((day.get(kind) or {}).values())) for kind in ("admitted", "discharged")}
+
+
 def tally(days: Iterable[dict], kind: str) -> Counter:
-    """How many entries of ``kind`` ("admitted" or "discharged") the census's days hold per value."""
-    return Counter(value for day in days for value in (day.get(kind) or {}).values())
+    """The counts of ``kind`` ("admitted" or "discharged") over days as :func:`day_counts` gives them."""
+    total = Counter()
+    for day in days:
+        total.update(day.get(kind) or {})
+    return total
 
 
 def census(program_codes: Iterable[str], active_programs: Iterable[str] | Mapping[str, int],

@@ -56,6 +56,7 @@ def judged_plan_by_plan(plans: list[dict], today: date) -> dict:
 def test_the_report_from_its_days_is_the_report_judged_plan_by_plan(context, sites, plans, bounds):
     store = context.store
     store.plans.delete({})
+    store.follow_up_report_entries.delete({})
     store.follow_up_report_days.delete({})
     today = sites.get(SITE).today()
     stored = [stored_plan(today, *plan) for plan in plans]

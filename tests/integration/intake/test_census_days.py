@@ -27,9 +27,9 @@ def test_the_worker_settles_what_no_census_has_asked_for_and_what_was_stored_bef
     enrollments.discharge(store, cause, site, after["_id"], {"outcome": "completed", "discharge_date": date(2026, 11, 20)})
     with running_worker(context):
         wait_until(lambda: store.enrollments.raw.count_documents({ROLLUP_PENDING: True}) == 0
-                   and store.census_days.raw.find_one({"_id": day_id("mpls", date(2026, 11, 20))}),
+                   and store.census_day_entries.raw.find_one({"_id": day_id("mpls", date(2026, 11, 20))}),
                    message="flagged enrollments not settled by the worker")
-    admitted = store.census_days.raw.find_one({"_id": day_id("mpls", date(2026, 11, 2))})["admitted"]
+    admitted = store.census_day_entries.raw.find_one({"_id": day_id("mpls", date(2026, 11, 2))})["admitted"]
     assert admitted == {before["_id"]: "mh-adult", after["_id"]: "mh-adult"}
     [counts] = census(store, [site], date(2026, 11, 1), date(2026, 11, 30))["sites"]
     assert (counts["admissions"]["total"], counts["discharges"]["by_outcome"]["completed"]) == (2, 1)

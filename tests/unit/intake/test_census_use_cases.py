@@ -60,9 +60,12 @@ def test_an_admission_and_its_discharge_are_flagged_in_their_own_writes_until_th
                           {"outcome": "completed", "discharge_date": date(2026, 11, 20)})
     assert flagged(store) == {enrollment["_id"]}
     day_rollups.settle(store, store.CENSUS, "mpls")
-    days = {day["_id"]: day for day in store.census_days.raw.find({"site_id": "mpls"})}
-    assert days[day_id("mpls", date(2026, 11, 2))]["admitted"] == {enrollment["_id"]: "mh-adult"}
-    assert days[day_id("mpls", date(2026, 11, 20))]["discharged"] == {enrollment["_id"]: "completed"}
+    entries = {day["_id"]: day for day in store.census_day_entries.raw.find({"site_id": "mpls"})}
+    assert entries[day_id("mpls", date(2026, 11, 2))]["admitted"] == {enrollment["_id"]: "mh-adult"}
+    assert entries[day_id("mpls", date(2026, 11, 20))]["discharged"] == {enrollment["_id"]: "completed"}
+    counts = {day["_id"]: day for day in store.census_days.raw.find({"site_id": "mpls"})}
+    assert counts[day_id("mpls", date(2026, 11, 2))]["admitted"] == {"mh-adult": 1}
+    assert counts[day_id("mpls", date(2026, 11, 20))]["discharged"] == {"completed": 1}
     assert flagged(store) == set()
 
 
@@ -106,4 +109,4 @@ def test_enrollments_stored_before_the_census_kept_its_days_are_counted_once_the
     assert counted(store, context.site("mpls")) == (1, 1)
     day_rollups.sweep(store)  # the backfill's flagging happens once per database
     assert flagged(store) == set()
-    assert store.census_days.raw.count_documents({"_id": day_rollups.BACKFILL_MARK}) == 1
+    assert store.census_day_entries.raw.count_documents({"_id": day_rollups.BACKFILL_MARK}) == 1
