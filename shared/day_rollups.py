@@ -1,6 +1,6 @@
-"""Counts kept per site and calendar day, for the reports that count over a range of days (intake's
-census, aftercare's follow-up report): a range then costs its number of days, not the size of the
-site.
+"""Counts kept per site and calendar day, for the reports that count over days (intake's census,
+aftercare's follow-up report and task report): a range then costs its number of days, not the size
+of the site.
 
 A store declares each rollup in ``DAY_ROLLUPS``: the collection that feeds it (enrollments, plans),
 ``entries_of(document) -> {day: {"<kind>.<document id>": value}}``, the collection those entries
@@ -64,6 +64,13 @@ def days_between(store: Store, rollup: DayRollup, site_id: str, first: date, las
     entry, after settling what is flagged at the site."""
     settle(store, rollup, site_id)
     return getattr(store, rollup.days).find({"site_id": site_id, "date": {"$gte": first, "$lte": last}})
+
+
+def days_with(store: Store, rollup: DayRollup, site_id: str, counts: dict) -> list[dict]:
+    """The summaries of the site's days whose counts match ``counts`` (a query on the summary's
+    fields, such as ``{"active": {"$gt": 0}}``), after settling what is flagged at the site."""
+    settle(store, rollup, site_id)
+    return getattr(store, rollup.days).find({"site_id": site_id, **counts})
 
 
 def settle(store: Store, rollup: DayRollup, site_id: str | None = None) -> int:

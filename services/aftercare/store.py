@@ -7,11 +7,10 @@ a redelivered or resumed event computes the same ids, the unique ``_id`` turns w
 exists into a DuplicateKeyError, and only the missing documents are written.
 """
 import uuid
-from collections import Counter
-from datetime import date
 
 from pymongo import ASCENDING, IndexModel
 
+from services.aftercare.domain import tasks as task_rules
 from services.aftercare.domain.follow_up import report_day_counts, report_entries
 from shared.day_rollups import DayRollup
 from shared.store import Codec, Store
@@ -35,6 +34,9 @@ PATIENT_SAFETY = "patient_safety"
 # which the report reads (domain/follow_up.py, shared/day_rollups.py).
 FOLLOW_UP_REPORT_ENTRIES = "follow_up_report_entries"
 FOLLOW_UP_REPORT_DAYS = "follow_up_report_days"
+# The task report's tasks per site and due day: each task's entry, and each day's active tasks per kind.
+TASK_REPORT_ENTRIES = "task_report_entries"
+TASK_REPORT_DAYS = "task_report_days"
 
 REFERRAL_STATUS_INSTANTS = tuple(f"{status}_at" for status in
                                  ("sent", "accepted", "scheduled", "completed", "declined", "cancelled"))
@@ -78,13 +80,20 @@ class AftercareStore(Store):
         FOLLOW_UP_REPORT_ENTRIES: Codec(instants=("flagged_at",), dates=("date",), booleans=("plans.*.completed",)),
         # discharges, completions, excluded: {reason: count}, days: {"<days to a first visit>": count}.
         FOLLOW_UP_REPORT_DAYS: Codec(dates=("date",)),
+        # active: {task_id: kind while active, else null}; the backfill's mark holds flagged_at.
+        TASK_REPORT_ENTRIES: Codec(instants=("flagged_at",), dates=("date",)),
+        # active: how many, by_kind: {kind: count}.
+        TASK_REPORT_DAYS: Codec(dates=("date",)),
     }
     # Every write of a plan feeds the follow-up report's days (shared/day_rollups.py).
     FOLLOW_UP_REPORT = DayRollup(source=PLANS, entries_of=report_entries,
                                  fields=("discharge_date", "outcome", "step_down_level_of_care", "follow_up"),
                                  entries=FOLLOW_UP_REPORT_ENTRIES, summarize=report_day_counts,
                                  days=FOLLOW_UP_REPORT_DAYS)
-    DAY_ROLLUPS = (FOLLOW_UP_REPORT,)
+    # Every write of a task feeds the task report's due days.
+    TASK_REPORT = DayRollup(source=TASKS, entries_of=task_rules.report_entries, fields=("due_date", "kind", "status"),
+                            entries=TASK_REPORT_ENTRIES, summarize=task_rules.report_day_counts, days=TASK_REPORT_DAYS)
+    DAY_ROLLUPS = (FOLLOW_UP_REPORT, TASK_REPORT)
     # Enrollment facts cause no events: they only ever change a plan, which carries its own outbox.
     OUTBOX_COLLECTIONS = (PLANS, TASKS, REFERRALS)
     INDEXES = {
@@ -101,8 +110,7 @@ class AftercareStore(Store):
             IndexModel([("site_id", ASCENDING), ("enrollment_id", ASCENDING)]),
             IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING)]),
             IndexModel([("site_id", ASCENDING), ("status", ASCENDING), ("due_date", ASCENDING)]),
-            # The task report's counts: a site's active tasks grouped by kind, overdue by due date,
-            # read from the index alone on MongoDB.
+            # The task list filtered by status and kind, soonest due first.
             IndexModel([("site_id", ASCENDING), ("status", ASCENDING), ("kind", ASCENDING), ("due_date", ASCENDING)],
                        name="task_report"),
             IndexModel([("outbox_pending", ASCENDING)]),
@@ -123,6 +131,8 @@ class AftercareStore(Store):
             # both accept, over the site's entries.
         ],
         CONSENTS: [IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING)])],
+        # The task report reads the due days that still hold an active task.
+        TASK_REPORT_DAYS: [IndexModel([("site_id", ASCENDING), ("active", ASCENDING)])],
         # A patient's enrollments (their episodes of treatment), for consents that end with the treatment.
         ENROLLMENT_FACTS: [IndexModel([("site_id", ASCENDING), ("patient_id", ASCENDING)])],
         DISCLOSURES: [
@@ -130,18 +140,6 @@ class AftercareStore(Store):
             IndexModel([("site_id", ASCENDING), ("referral_id", ASCENDING)]),
         ],
     }
-
-    def task_counts(self, site_id: str, statuses: list[str], overdue_before: date) -> list[dict]:
-        """A site's tasks in ``statuses``, counted by the database per kind: ``[{kind, open,
-        overdue}]``, overdue those due before ``overdue_before``. Plain groups on one field, two per
-        status: a ``$cond``, an ``$in`` or a compound group key would send the stand-in to counting in
-        Python over every task (bench/site_size.py), and MongoDB answers these alike."""
-        open_by_kind, overdue_by_kind = Counter(), Counter()
-        for status in statuses:
-            at_site = {"site_id": site_id, "status": status}
-            open_by_kind.update(self.tasks.count_by(at_site, "kind"))
-            overdue_by_kind.update(self.tasks.count_by({**at_site, "due_date": {"$lt": overdue_before}}, "kind"))
-        return [{"kind": kind, "open": count, "overdue": overdue_by_kind[kind]} for kind, count in open_by_kind.items()]
 
 
 # Fixed, so that ids stay the same across processes, restarts and releases.

@@ -6,6 +6,8 @@ A task is a plain dict, as the store keeps it:
 source, created_at, completed_at, history}``. The functions here never mutate the task they are
 given; they return an updated copy, and a move returns it with the events it causes.
 """
+from collections import Counter
+from collections.abc import Iterable
 from copy import deepcopy
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
@@ -251,3 +253,27 @@ def _require_aware(now: datetime) -> None:
     # Instants are stored in UTC; a naive one would be read in the wrong zone.
     if not isinstance(now, datetime) or now.tzinfo is None:
         raise ValueError("now must be a timezone-aware datetime")
+
+
+def report_entries(task: dict) -> dict[date, dict]:
+    """What a task puts in the task report's days (``shared.day_rollups``): on its due day, its
+    kind while it is active (open or assigned), nothing (``None``) once it is not."""
+    return {task["due_date"]: {f"active.{task['_id']}": task["kind"] if task["status"] in ACTIVE_STATUSES else None}}
+
+
+def report_day_counts(day: dict) -> dict:
+    """A due day's active tasks: in all (``active``, which the report selects days by) and per kind."""
+    kinds = Counter(kind for kind in (day.get("active") or {}).values() if kind)
+    return {"active": sum(kinds.values()), "by_kind": dict(kinds)}
+
+
+def counts_from_days(days: Iterable[dict], today: date) -> dict[str, dict]:
+    """``{kind: {"open": n, "overdue": n}}`` over due days as :func:`report_day_counts` gives them:
+    every active task is open, and overdue when due before ``today``."""
+    counts: dict[str, dict] = {}
+    for day in days:
+        for kind, count in (day.get("by_kind") or {}).items():
+            row = counts.setdefault(kind, {"open": 0, "overdue": 0})
+            row["open"] += count
+            row["overdue"] += count if day["date"] < today else 0
+    return counts

@@ -4,9 +4,9 @@ the case-management tasks still open and overdue per site and kind."""
 from datetime import date
 
 from services.aftercare.domain.follow_up import MEASURE, rates_from_days
-from services.aftercare.domain.tasks import ACTIVE_STATUSES, TASK_KINDS
+from services.aftercare.domain.tasks import TASK_KINDS, counts_from_days
 from services.aftercare.store import AftercareStore
-from shared.day_rollups import days_between
+from shared.day_rollups import days_between, days_with
 from shared.sites import Sites
 
 
@@ -27,14 +27,16 @@ def _site_rates(store: AftercareStore, sites: Sites, site_id: str, first: date, 
 
 def task_report(store: AftercareStore, sites: Sites, site_ids: list[str]) -> dict:
     """Per site, as of its own today: the tasks still asking something of someone (open or
-    assigned) and, of those, the overdue ones (due before today), in all and per kind. Counted by
-    the database; every kind is listed, with zeros, in the order of the task kinds."""
+    assigned) and, of those, the overdue ones (due before today), in all and per kind; every kind
+    is listed, with zeros, in the order of the task kinds. Read from the report's due days that
+    still hold an active task (kept from every write of a task), so that it costs the number of
+    such days, not the size of the site."""
     return {"sites": [_site_tasks(store, sites, site_id) for site_id in site_ids]}
 
 
 def _site_tasks(store: AftercareStore, sites: Sites, site_id: str) -> dict:
     today = sites.get(site_id).today()
-    counted = {row["kind"]: row for row in store.task_counts(site_id, sorted(ACTIVE_STATUSES), today)}
+    counted = counts_from_days(days_with(store, store.TASK_REPORT, site_id, {"active": {"$gt": 0}}), today)
     kinds = [*TASK_KINDS, *sorted(set(counted) - set(TASK_KINDS))]  # a kind retired since still counts
     by_kind = [{"kind": kind, "open": counted.get(kind, {}).get("open", 0),
                 "overdue": counted.get(kind, {}).get("overdue", 0)} for kind in kinds]

@@ -6,6 +6,7 @@ import pytest
 
 from services.aftercare.store import TASKS
 from services.aftercare.use_cases import reports, suicide_risk, tasks
+from shared import day_rollups
 from tests.unit.aftercare.support import arrival, cause_of, discharge, events, measurement_overdue
 
 THURSDAY_EVENING = datetime(2026, 11, 27, 1, 0, tzinfo=timezone.utc)  # still Thursday the 26th in Chicago
@@ -100,23 +101,28 @@ def test_every_kind_is_listed_with_zeros_for_a_site_without_tasks(context, store
     assert all((row["open"], row["overdue"]) == (0, 0) for row in mpls["by_kind"])
 
 
-def test_the_report_is_counted_by_the_database_without_reading_the_tasks(context, store, site, monkeypatch):
+def test_the_report_reads_its_due_days_not_the_tasks_once_they_are_settled(context, store, site, monkeypatch):
     event = escalation("p1", 20)
     tasks.raise_outreach(store, cause_of(event), site, event)
+    day_rollups.sweep(store)  # the worker's, each minute
+    read = []
+    find = store.tasks.find
 
-    def no_reading(*args, **kwargs):
-        raise AssertionError("the report read the tasks instead of counting them")
+    def reading(*args, **kwargs):
+        read.extend(found := find(*args, **kwargs))
+        return found
 
-    monkeypatch.setattr(store.tasks, "find", no_reading)
-    monkeypatch.setattr(store.tasks, "find_one", no_reading)
+    monkeypatch.setattr(store.tasks, "find", reading)
+    monkeypatch.setattr(store.tasks, "find_one", lambda *args, **kwargs: pytest.fail("a task was read"))
     [mpls] = reports.task_report(store, context.sites, ["mpls"])["sites"]
     assert (mpls["open"], mpls["overdue"]) == (1, 1)
+    assert read == []
 
 
 @pytest.mark.parametrize("status", ["completed", "cancelled"])
 def test_tasks_no_longer_active_are_not_counted(context, store, site, status):
     event = escalation("p1", 20)
     task = tasks.raise_outreach(store, cause_of(event), site, event)
-    store.db[TASKS].update_one({"_id": task["_id"]}, {"$set": {"status": status}})
+    store.tasks.modify({"_id": task["_id"]}, lambda current: ({"status": status}, []))
     [mpls] = reports.task_report(store, context.sites, ["mpls"])["sites"]
     assert (mpls["open"], mpls["overdue"]) == (0, 0)
