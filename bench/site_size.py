@@ -10,7 +10,7 @@ scheduling; the aftercare plan and its tasks made by aftercare's handler of
 intake.enrollment.completed). Each is then cloned with new ids, natural keys, names and dates (every
 date and instant shifted by the same number of days) and written with ``insert_many`` on the raw
 collections, encoded as the store's codec writes them, outboxes already relayed, then settled into
-the census's and the follow-up report's days as the workers' sweeps settle them (its time is printed). Start dates
+the days of the census and of the follow-up and task reports as the workers' sweeps settle them (its time is printed). Start dates
 spread over the year before today; 8 in 9 enrollments are completed (40 days after their start),
 each completion with its follow-up (attended: every clone's falls before today), its plan and the
 plan's tasks, those due more than 14 days ago completed; the others are active. The first size is
@@ -89,7 +89,7 @@ def main(argv=None) -> int:
             print(f"seeded {size} enrollments in {time.perf_counter() - started:.1f} s", flush=True)
             started = time.perf_counter()
             settled = bench.settle_day_rollups()  # what the workers' sweeps do within a minute
-            print(f"settled {settled} enrollments and plans into the reports' days in "
+            print(f"settled {settled} enrollments, plans and tasks into the reports' days in "
                   f"{time.perf_counter() - started:.1f} s", flush=True)
             results[size] = bench.measure(args.repeats, args.calls)
             memory[size] = (resident_mb(stand_in_pid), resident_mb(os.getpid()))
