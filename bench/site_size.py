@@ -10,11 +10,11 @@ scheduling; the aftercare plan and its tasks made by aftercare's handler of
 intake.enrollment.completed). Each is then cloned with new ids, natural keys, names and dates (every
 date and instant shifted by the same number of days) and written with ``insert_many`` on the raw
 collections, encoded as the store's codec writes them, outboxes already relayed, then settled into
-the days of the census and of the follow-up and task reports as the workers' sweeps settle them (its time is printed). Start dates
-spread over the year before today; 8 in 9 enrollments are completed (40 days after their start),
-each completion with its follow-up (attended: every clone's falls before today), its plan and the
-plan's tasks, those due more than 14 days ago completed; the others are active. The first size is
-seeded, measured, then topped up to the next in the same database.
+the days of the census and of the follow-up and task reports as the workers' sweeps settle them (its
+time is printed). Start dates spread over the year before today; 8 in 9 enrollments are completed
+(40 days after their start), each completion with its follow-up (attended: every clone's falls
+before today), its plan and the plan's tasks, those due more than 14 days ago completed; the others
+are active. The first size is seeded, measured, then topped up to the next in the same database.
 
 At each size, each operation is timed as the median of ``--calls`` calls after a warm-up, and
 the median of ``--repeats`` such runs is printed next to the baseline measured in the same run: a
