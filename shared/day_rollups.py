@@ -20,11 +20,12 @@ count nothing twice. The day an entry lands on must never change for a document 
 discharge date); its value may (a follow-up met).
 
 Who settles: the report itself, for its site, before it counts (so it includes every write answered
-before it), and every worker whose store has rollups, each minute (``shared.worker``), so that
-flags do not pile up at a site nobody asks about. A worker's first sweep also flags every document
+before it, up to REPORT_BATCHES batches of them), and every worker whose store has rollups, every
+few seconds (``shared.worker``), so that flags do not pile up at a site nobody asks about. A worker's first sweep also flags every document
 of each source once (a mark in the entries collection remembers it), so that documents stored
 before the rollup existed are counted too.
 """
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -35,9 +36,12 @@ from pymongo.errors import DuplicateKeyError
 from shared import clock
 from shared.store import ROLLUP_PENDING, Store, encode
 
-# Documents settled per read; settling goes on until none is left.
+# Documents settled per read; the workers' sweep goes on until none is left, a report's settling
+# stops after REPORT_BATCHES (a backfill, or a burst of writes at a site, must not hold a request:
+# what it leaves, the workers settle within seconds).
 SETTLE_BATCH = 500
-SETTLE_INTERVAL_SECONDS = 60
+REPORT_BATCHES = 2
+SETTLE_INTERVAL_SECONDS = 5
 BACKFILL_MARK = "backfill:flagged"
 
 
@@ -62,25 +66,26 @@ def day_id(site_id: str, day: date) -> str:
 def days_between(store: Store, rollup: DayRollup, site_id: str, first: date, last: date) -> list[dict]:
     """The summaries of the site's days from ``first`` to ``last`` (both included) that hold any
     entry, after settling what is flagged at the site."""
-    settle(store, rollup, site_id)
+    settle(store, rollup, site_id, batches=REPORT_BATCHES)
     return getattr(store, rollup.days).find({"site_id": site_id, "date": {"$gte": first, "$lte": last}})
 
 
 def days_with(store: Store, rollup: DayRollup, site_id: str, counts: dict) -> list[dict]:
     """The summaries of the site's days whose counts match ``counts`` (a query on the summary's
     fields, such as ``{"active": {"$gt": 0}}``), after settling what is flagged at the site."""
-    settle(store, rollup, site_id)
+    settle(store, rollup, site_id, batches=REPORT_BATCHES)
     return getattr(store, rollup.days).find({"site_id": site_id, **counts})
 
 
-def settle(store: Store, rollup: DayRollup, site_id: str | None = None) -> int:
-    """Write the entries of every flagged document (of one site, or of all) into their days and take
-    the flags off; returns how many documents were settled."""
+def settle(store: Store, rollup: DayRollup, site_id: str | None = None, batches: int | None = None) -> int:
+    """Write the entries of every flagged document (of one site, or of all; at most ``batches``
+    batches of SETTLE_BATCH when given) into their days and take the flags off; returns how many
+    documents were settled."""
     source = getattr(store, rollup.source)
     flagged = {ROLLUP_PENDING: True, **({"site_id": site_id} if site_id else {})}
     projection = dict.fromkeys(("site_id", "version", *rollup.fields), 1)
     settled = 0
-    while True:
+    for _ in itertools.repeat(None) if batches is None else range(batches):
         documents = source.find(flagged, limit=SETTLE_BATCH, projection=projection)
         if not documents:
             return settled
@@ -89,6 +94,7 @@ def settle(store: Store, rollup: DayRollup, site_id: str | None = None) -> int:
         settled += cleared
         if len(documents) < SETTLE_BATCH or not cleared:
             return settled  # the rest changed while being settled: theirs is the next call's
+    return settled
 
 
 def _write_days(store: Store, rollup: DayRollup, documents: list[dict]) -> None:

@@ -70,3 +70,15 @@ def test_a_summary_made_from_older_entries_does_not_replace_a_newer_one():
     day_rollups._write_summary(store, store.VISITS, older)  # ... then the first one's summary arrives
     [day] = day_rollups.days_between(store, store.VISITS, "mpls", DAY, DAY)
     assert day["count"] == 2
+
+
+def test_a_report_settles_a_bounded_number_and_the_workers_sweep_the_rest(monkeypatch):
+    monkeypatch.setattr(day_rollups, "SETTLE_BATCH", 2)
+    store = visit_store()
+    for number in range(5):
+        store.visits.insert({"_id": f"v{number}", "site_id": "mpls", "on": DAY, "kind": "phone"})
+    [day] = day_rollups.days_between(store, store.VISITS, "mpls", DAY, DAY)
+    assert (day["count"], flagged(store)) == (2 * day_rollups.REPORT_BATCHES, 5 - 2 * day_rollups.REPORT_BATCHES)
+    assert day_rollups.settle(store, store.VISITS) == 1  # what the sweep does after its one backfill
+    [day] = day_rollups.days_between(store, store.VISITS, "mpls", DAY, DAY)
+    assert (day["count"], flagged(store)) == (5, 0)
