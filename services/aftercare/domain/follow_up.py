@@ -276,9 +276,9 @@ def rates_from_days(days: Iterable[dict], today: date) -> dict:
 def days_to_first_visit(discharge_date: date, follow_up: dict) -> int:
     """Days from the discharge to the first visit that counts (1 or more), 0 while there is none.
 
-    Stored on the plan as ``follow_up_days`` whenever its follow-up changes, so that the report
-    counts met windows in the database (a window of N days is met when 1 <= days <= N) instead
-    of reading every plan of its range."""
+    Stored on the plan as ``follow_up_days`` whenever its follow-up changes (a window of N days is
+    met when 1 <= days <= N). The report no longer reads it: it reads its days, whose entries
+    derive the same figure from the visits (:func:`report_entries`)."""
     met_on = follow_up["met_on"]
     return (met_on - discharge_date).days if met_on else 0
 

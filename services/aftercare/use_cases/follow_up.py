@@ -146,7 +146,7 @@ def apply_enrollment_facts(store: AftercareStore, cause: Cause, site: Site, enro
         # Computed from the plan as it is now, so that a concurrent sweep's overdue flags survive.
         follow_up = follow_up_rules.follow_up_from_facts(current, facts, site.zone)
         fields = {"follow_up": follow_up,
-                  # Kept with follow_up_days: the report counts by both (a plan older than either gets both).
+                  # Kept on the plan with follow_up_days (the report now reads its own days instead).
                   "follow_up_days": follow_up_rules.days_to_first_visit(current["discharge_date"], follow_up),
                   "follow_up_exclusion": follow_up_rules.exclusion_of(current),
                   **summary_rules.summary_on_plan(facts.get("discharge_summary"))}
