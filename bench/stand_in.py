@@ -1,13 +1,14 @@
-"""Benchmark: commands a second of the database stand-in, threaded (ours) against its asyncio default.
+"""Benchmark: commands a second of the database stand-in as the system starts it, against its defaults.
 
-The stand-in (nx-27017) serves either from an asyncio loop that hands each command to a thread
-pool (its default: the baseline) or from a thread per connection that runs each command itself
-(``--threaded``, what ``shared.embedded.mongo.start_stand_in`` starts). For each mode a fresh
+Three settings (``shared.embedded.mongo.start_stand_in``): the stand-in's defaults (an asyncio
+loop that hands each command to a thread pool: the baseline); a thread per connection that runs
+each command itself (``--threaded``); and that, with the catalogue lookups each command makes
+remembered until the schema changes (what the system starts). For each setting a fresh
 stand-in is started with a site-sized collection (``--documents``) and the collections and indexes
 a service database has, then each operation the services make most is called as fast as answers
 come for ``--seconds``, from 1 thread and from ``--clients`` threads (one pymongo client, its
 pool shared as in a service): find_one by ``_id`` and site, update_one by ``_id`` ($inc), and
-insert_one. ``--repeats`` runs per mode, alternating; medians printed. Figures, never assertions.
+insert_one. ``--repeats`` runs per setting, in turn; medians printed. Figures, never assertions.
 
     .venv/bin/python -m bench.stand_in --seconds 5 --repeats 3
 """
@@ -23,7 +24,11 @@ import pymongo
 from shared.embedded.mongo import start_stand_in
 from tests.backends import free_port
 
-MODES = {"asyncio (the stand-in's default)": False, "threaded (ours)": True}
+SETTINGS = {  # column title: start_stand_in's keywords
+    "defaults": {"threaded": False, "remember_schema_lookups": False},
+    "threaded": {"threaded": True, "remember_schema_lookups": False},
+    "ours": {"threaded": True, "remember_schema_lookups": True},
+}
 
 
 def calls_per_second(call, threads: int, seconds: float) -> float:
@@ -46,10 +51,10 @@ def calls_per_second(call, threads: int, seconds: float) -> float:
     return sum(counts) / (time.perf_counter() - started)
 
 
-def one_run(threaded: bool, documents: int, clients: int, seconds: float) -> dict[str, float]:
+def one_run(setting: dict, documents: int, clients: int, seconds: float) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         port = free_port()
-        server = start_stand_in(Path(folder), port=port, threaded=threaded)
+        server = start_stand_in(Path(folder), port=port, **setting)
         client = pymongo.MongoClient(f"mongodb://127.0.0.1:{port}")
         try:
             db = client["bench"]
@@ -79,24 +84,22 @@ def one_run(threaded: bool, documents: int, clients: int, seconds: float) -> dic
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="the stand-in's commands a second, threaded against asyncio")
+    parser = argparse.ArgumentParser(description="the stand-in's commands a second, as started against its defaults")
     parser.add_argument("--documents", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
-    runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in MODES}
+    runs: dict[str, list[dict[str, float]]] = {title: [] for title in SETTINGS}
     for _ in range(args.repeats):
-        for mode, threaded in MODES.items():
-            runs[mode].append(one_run(threaded, args.documents, args.clients, args.seconds))
-    baseline, ours = (runs[mode] for mode in MODES)
+        for title, setting in SETTINGS.items():
+            runs[title].append(one_run(setting, args.documents, args.clients, args.seconds))
     print(f"database stand-in, commands a second, {args.seconds:g} s each, median of {args.repeats} runs "
-          f"({args.documents} documents in the collection)")
-    print(f"  {'operation':<40} {'asyncio':>9} {'threaded':>9}  ratio")
-    for figure in baseline[0]:
-        before = statistics.median(run[figure] for run in baseline)
-        after = statistics.median(run[figure] for run in ours)
-        print(f"  {figure:<40} {before:9.0f} {after:9.0f}  {after / before:5.2f}")
+          f"({args.documents} documents in the collection); ratio: ours / defaults")
+    print(f"  {'operation':<40}" + "".join(f" {title:>9}" for title in SETTINGS) + "  ratio")
+    for figure in runs["defaults"][0]:
+        medians = [statistics.median(run[figure] for run in runs[title]) for title in SETTINGS]
+        print(f"  {figure:<40}" + "".join(f" {median:9.0f}" for median in medians) + f"  {medians[-1] / medians[0]:5.2f}")
     return 0
 
 
