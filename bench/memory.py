@@ -16,7 +16,7 @@ completions over HTTP through the whole fan-out, and each of the site's lists an
 ``--reads`` times) before its resident size is read. Figures, never assertions. All traffic on
 127.0.0.1.
 
-    .venv/bin/python -m bench.memory --minutes 10 --rate 2
+    .venv/bin/python -m bench.memory --minutes 10 --rate 2 --days 60
     .venv/bin/python -m bench.memory --sizes 1000 10000
 """
 import argparse
@@ -25,7 +25,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from bench.site_size import SEARCHED_STEM, SiteBench, resident_mb
@@ -60,17 +60,23 @@ def system_settings() -> dict[str, str]:
     return settings
 
 
+FIRST_START, FIRST_DISCHARGE = date(2026, 9, 1), date(2026, 10, 26)
+
+
 def broker_name() -> str:
     return "RabbitMQ" if this_shells_settings().get("IOP_AMQP_URL") else "the embedded broker (kombu's filesystem transport)"
 
 
-def one_completion(system, tag: str, number: int) -> None:
+def one_completion(system, tag: str, number: int, days: int = 1) -> None:
+    """One patient registered, admitted and discharged as completed. The admission and discharge days
+    move back one day a completion over ``days`` days (1: every completion on the same two days)."""
+    earlier = timedelta(days=number % days)
     patient = system.post("/intake/v1/patients", {"mrn": f"M-{tag}-{number}", "given_name": "Memory",
                                                   "family_name": "Bench", "birth_date": "1990-01-01"})
     enrollment = system.post("/intake/v1/enrollments", {"patient_id": patient.json()["id"], "program": "mh-adult",
-                                                        "start_date": "2026-09-01"})
+                                                        "start_date": (FIRST_START - earlier).isoformat()})
     system.post(f"/intake/v1/enrollments/{enrollment.json()['id']}/discharge",
-                {"outcome": "completed", "discharge_date": "2026-10-26"})
+                {"outcome": "completed", "discharge_date": (FIRST_DISCHARGE - earlier).isoformat()})
 
 
 def main(argv=None) -> int:
@@ -78,6 +84,9 @@ def main(argv=None) -> int:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--rate", type=float, default=2, help="completions a second")
     parser.add_argument("--every", type=float, default=30, help="seconds between samples")
+    parser.add_argument("--days", type=int, default=1,
+                        help="admission and discharge days spread over this many days (1: all on the same days, "
+                             "so one day of each report holds every completion)")
     parser.add_argument("--sizes", type=int, nargs="+", help="site sizes (enrollments) to read every process at")
     parser.add_argument("--completions", type=int, default=100, help="completions at each size (with --sizes)")
     parser.add_argument("--reads", type=int, default=20, help="reads of each list and report at each size")
@@ -101,7 +110,7 @@ def main(argv=None) -> int:
                                         {name: resident_mb(pid) for pid, name in names.items()}))
                         print(f"{samples[-1][0]:6.0f} s  {sent} completions sent", flush=True)
                         next_sample += args.every
-                    pool.submit(one_completion, system, tag, sent)
+                    pool.submit(one_completion, system, tag, sent, args.days)
                     sent += 1
                     time.sleep(max(0.0, started + sent / args.rate - time.monotonic()))
             time.sleep(10)  # the last fan-outs finish
@@ -171,7 +180,8 @@ def wait_for_plans(system, tag: str, completions: int, timeout: float = 300) -> 
 def print_table(samples, args) -> None:
     first, middle, last = samples[0], samples[len(samples) // 2], samples[-1]
     print(f"\nresident MB of every process, {args.minutes:g} min at {args.rate:g} completions/s "
-          f"({last[1]} completions); sampled every {args.every:g} s; broker: {broker_name()}")
+          f"({last[1]} completions, admitted and discharged over {args.days} day(s)); sampled every {args.every:g} s; "
+          f"broker: {broker_name()}")
     print(f"| process | start | middle ({middle[0]:.0f} s) | end ({last[0]:.0f} s) | largest | second half |")
     print("|---|---|---|---|---|---|")
     for name in sorted(first[2]):
