@@ -53,36 +53,42 @@ def measure(call, count: int) -> list[float]:
     return values
 
 
-def rate(make_call, clients: int, seconds: float) -> tuple[float, list[float]]:
-    """Calls per second of ``clients`` threads calling in a closed loop for ``seconds``, and the latencies
-    (``make_call()`` gives each thread its own call: its own connection)."""
+def rate(make_call, clients: int, seconds: float) -> tuple[float, list[float], int]:
+    """Answered calls per second of ``clients`` threads calling in a closed loop for ``seconds``, their
+    latencies, and the calls that failed (an error or a status other than 2xx: counted, not timed;
+    ``make_call()`` gives each thread its own call: its own connection)."""
     latencies: list[list[float]] = [[] for _ in range(clients)]
+    failures = [0] * clients
     calls = [make_call() for _ in range(clients)]
     for call in calls:
         call()  # warm: the connection is open before the clock starts
     deadline = time.perf_counter() + seconds
 
-    def loop(call, values):
+    def loop(index: int) -> None:
         while time.perf_counter() < deadline:
             started = time.perf_counter()
-            call()
-            values.append((time.perf_counter() - started) * 1000)
+            try:
+                calls[index]()
+            except Exception:
+                failures[index] += 1
+                continue
+            latencies[index].append((time.perf_counter() - started) * 1000)
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=loop, args=(call, values)) for call, values in zip(calls, latencies)]
+    threads = [threading.Thread(target=loop, args=(index,)) for index in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
     every = [value for values in latencies for value in values]
-    return len(every) / elapsed, every
+    return len(every) / elapsed, every, sum(failures)
 
 
-def rate_figures(runs: list[tuple[float, list[float]]]) -> tuple[float, str]:
+def rate_figures(runs: list[tuple[float, list[float], int]]) -> tuple[float, str]:
     per_second = statistics.median(run[0] for run in runs)
     p99 = statistics.median(percentile(run[1], 0.99) for run in runs)
-    return per_second, f"{per_second:8.0f} req/s  p99 {p99:6.2f} ms"
+    return per_second, f"{per_second:8.0f} req/s  p99 {p99:6.2f} ms  failed {sum(run[2] for run in runs)}"
 
 
 def http_call(url: str, headers: dict | None = None):
@@ -110,7 +116,10 @@ def main(argv=None) -> int:
     results = {}
     rates = {}
     with tempfile.TemporaryDirectory() as folder:
-        system = System(Path(folder) / "var", env={"IOP_API_WORKERS": str(args.api_workers)}).start()
+        # The per-key rate limit (6,000 a minute) is lifted: the benchmark measures what a read costs,
+        # not the limit's refusals (a closed loop of 8 clients passes 6,000 in under 20 s).
+        system = System(Path(folder) / "var", env={"IOP_API_WORKERS": str(args.api_workers),
+                                                   "IOP_RATE_LIMIT_PER_KEY": "1000000/minute"}).start()
         try:
             patient_id = system.post("/intake/v1/patients", {"mrn": "B-READ", "given_name": "Bench",
                                                              "family_name": "Patient", "birth_date": "1990-01-01"}).json()["id"]
