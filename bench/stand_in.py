@@ -13,14 +13,15 @@ insert_one. ``--repeats`` runs per setting, in turn; medians printed. Figures, n
     .venv/bin/python -m bench.stand_in --seconds 5 --repeats 3
 """
 import argparse
+import itertools
 import statistics
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import pymongo
 
+from bench.http_read import rate
 from shared.embedded.mongo import start_stand_in
 from tests.backends import free_port
 
@@ -31,24 +32,16 @@ SETTINGS = {  # column title: start_stand_in's keywords
 }
 
 
-def calls_per_second(call, threads: int, seconds: float) -> float:
-    counts = [0] * threads
-    deadline = time.perf_counter() + seconds
+def numbered(operation):
+    """``bench.http_read.rate``'s ``make_call`` for an operation on numbered documents: each thread
+    its own call, numbering from its own start so that threads touch different documents."""
+    starts = itertools.count(0, 1_000_000)
 
-    def loop(index: int) -> None:
-        number = 0
-        while time.perf_counter() < deadline:
-            call(index * 1_000_000 + number)
-            number += 1
-        counts[index] = number
+    def make_call():
+        numbers = itertools.count(next(starts))
+        return lambda: operation(next(numbers))
 
-    started = time.perf_counter()
-    workers = [threading.Thread(target=loop, args=(index,)) for index in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return sum(counts) / (time.perf_counter() - started)
+    return make_call
 
 
 def one_run(setting: dict, documents: int, clients: int, seconds: float) -> dict[str, float]:
@@ -73,9 +66,10 @@ def one_run(setting: dict, documents: int, clients: int, seconds: float) -> dict
             figures = {}
             for name, operation in operations.items():
                 for threads in (1, clients):
-                    operation(0)  # warm: the pool's connection is open before the clock starts
-                    figures[f"{name}, {threads} thread{'s' if threads > 1 else ''}"] = calls_per_second(
-                        operation, threads, seconds)
+                    per_second, _, failed = rate(numbered(operation), threads, seconds)
+                    if failed:
+                        print(f"  {name}, {threads} threads: {failed} calls failed (not counted)")
+                    figures[f"{name}, {threads} thread{'s' if threads > 1 else ''}"] = per_second
             return figures
         finally:
             client.close()
