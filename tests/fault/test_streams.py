@@ -236,10 +236,11 @@ def _send(system, probe, timeout: float = 30) -> requests.Response:
                                   "Idempotency-Key": probe.key})
 
 
-def _kill_the_api_while_it_holds_a_key(system, attempts: int = 8) -> _Probe:
+def _kill_the_api_while_it_holds_a_key(system, attempts: int = 30) -> _Probe:
     """Send a discharge with a key and SIGKILL the API worker the moment the key is seen claimed
     and unanswered in intake's database. A request that got its answer first counts as accepted,
-    and another patient is tried."""
+    and another patient is tried (30 times: on the threaded stand-in a discharge holds its key for
+    a few milliseconds, and 8 tries once all missed)."""
     records = bootstrap("intake", settings=system.settings).db["idempotency_keys"]
     probe = _Probe()
     probe.answered = []
