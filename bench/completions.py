@@ -13,13 +13,18 @@ own inbox records (``handled_at``):
 - follow-up: aftercare handled ``scheduling.appointment.booked``;
 - reconciliation: aftercare handled ``medication.reconciliation.completed``.
 
-unanswered = discharges with no 200 within the client's 10 s (the system past its knee); lost =
-completions sent that miss any of those after the wait (unanswered ones included, since a timed-out
-discharge may or may not have been made); duplicated = (service, event type) pairs of one
+unanswered = discharges with no 200 within the client's 10 s (the system past its knee); late =
+completions with any of those steps not done 30 s after the last discharge was sent; lost =
+completions that miss any of them once the system is quiet again (unanswered ones included, since a
+timed-out discharge may or may not have been made); duplicated = (service, event type) pairs of one
 completion handled under more than one event id; drain = seconds from the last discharge sent to
-the last step done. While a run sends and drains, every second, the messages waiting in each
+the last step done. After its 30 s, a run waits for the system to be quiet (up to 300 s more): the
+percentiles and the drain count every step done by then. While a run sends and drains, every second, the messages waiting in each
 service's queue and the documents with unpublished outbox entries in each service's database are
-sampled; their maxima are printed. Each run first waits for what the one before it left to drain.
+sampled; their maxima are printed. The CPU time each process used (the gateway's, each service's
+workers', the database stand-in's, RabbitMQ's and the load generator's) from the first discharge
+until the fan-out is quiet is printed per completion: on 2 cores, their sum bounds the rate the
+system can sustain. Each run first waits for what the one before it left to drain.
 Each rate runs ``--repeats`` times; the medians of the runs' figures are printed. Figures, never
 assertions. All traffic on 127.0.0.1.
 
@@ -122,7 +127,10 @@ class Backlog(threading.Thread):
                         depth = 0
                     self.most[f"queue {service}"] = max(self.most[f"queue {service}"], depth)
                 for service, collections_ in self.outboxes.items():
-                    waiting = sum(collection.count_documents({"outbox_pending": {"$gt": 0}})
+                    # Found by the index, as the relay finds them: the stand-in's count_documents reads
+                    # every document of the collection (178 ms at 5,000), which loaded it more than the
+                    # system under test did.
+                    waiting = sum(len(collection.find({"outbox_pending": {"$gte": 1}}, {"_id": 1}).to_list())
                                   for collection in collections_)
                     self.most[f"outbox {service}"] = max(self.most[f"outbox {service}"], waiting)
 
@@ -132,19 +140,62 @@ class Backlog(threading.Thread):
         return dict(self.most)
 
 
+def process_name(pid: int) -> str:
+    """What a process of the system is, from its command line: ``worker aftercare``,
+    ``database-stand-in``, ``gateway``..."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return "gone"
+    if "mongo_server" in command:
+        return "database-stand-in"
+    if ".worker" in command:
+        return "worker " + command.split("services.", 1)[1].split(".worker", 1)[0]
+    if "gunicorn" in command:
+        return "gateway"
+    if "system.supervisor" in command:
+        return "supervisor"
+    if "beam.smp" in command:
+        return "RabbitMQ (beam.smp)"
+    return command[:40]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (``/proc/<pid>/stat``)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_process(system) -> collections.Counter:
+    """CPU seconds used so far by each kind of the system's processes (the gateway's gunicorn
+    processes together, a service's workers together), by RabbitMQ's runtime, and by this benchmark
+    (the load generator)."""
+    used = collections.Counter()
+    for pid in [system.process.pid, *system.descendants(), *map(int, _pids_of("beam.smp"))]:
+        used[process_name(pid)] += cpu_seconds(pid)
+    times = os.times()
+    used["benchmark (load generator)"] = times.user + times.system
+    return used
+
+
+def _pids_of(program: str) -> list[str]:
+    found = subprocess.run(["pgrep", "-f", program], capture_output=True, text=True).stdout
+    return found.split()
+
+
 def profile_workers(system, seconds: float, folder: Path) -> dict[str, subprocess.Popen]:
     """Start py-spy on every worker process for ``seconds``: raw (collapsed) stacks per thread, idle
     ones included (a wait on a socket is what is being looked for), without pausing the worker."""
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     runs = {}
     for pid in system.children():
-        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-        if "mongo_server" in command:
-            name = f"database-stand-in-{pid}"
-        elif ".worker" in command:
-            name = command.split("services.", 1)[1].split(".worker", 1)[0] + f"-{pid}"
-        else:
+        name = process_name(pid)
+        if not name.startswith(("database-stand-in", "worker ")):
             continue
+        name = name.removeprefix("worker ") + f"-{pid}"
         runs[name] = subprocess.Popen([py_spy, "record", "--pid", str(pid), "--duration", str(int(seconds)),
                                        "--rate", "50", "--format", "raw", "--idle", "--nonblocking", "--threads",
                                        "--output", str(folder / f"{name}.txt")],
@@ -244,6 +295,7 @@ def one_run(system, rate: float, seconds: float, profile: float = 0, profile_fol
 
     backlog = Backlog(system)
     backlog.start()
+    cpu_before = cpu_by_process(system)
     profiles = profile_workers(system, profile, profile_folder) if profile else {}
     threads = []
     start = time.monotonic()
@@ -257,13 +309,16 @@ def one_run(system, rate: float, seconds: float, profile: float = 0, profile_fol
         thread.join()
     inbox = service_database(system.settings, "aftercare")["inbox"]
     deadline = time.monotonic() + 30
-    while True:
-        records = list(inbox.find({"correlation_id": {"$in": list(sent)}}))
-        done = {record["correlation_id"] for record in records if record["event_type"] == STEPS["reconciliation"]}
-        if len(done) >= len(sent) or time.monotonic() > deadline:
-            break
-        time.sleep(0.5)
+    waiting_for = set(sent)  # asked about alone: a query of every completion each time loads the stand-in
+    while waiting_for and time.monotonic() <= deadline:
+        time.sleep(1.0)
+        waiting_for -= {record["correlation_id"] for record in inbox.find(
+            {"correlation_id": {"$in": list(waiting_for)}, "event_type": STEPS["reconciliation"]},
+            {"correlation_id": 1})}
     most = backlog.stop()
+    wait_for_quiet(system)  # what is still queued after the wait costs CPU too
+    cpu = {name: (used - cpu_before[name]) * 1000 / max(1, len(sent))
+           for name, used in cpu_by_process(system).items()}
     for run in profiles.values():
         run.wait(timeout=seconds + 60)
     latencies = {figure: [] for figure in FIGURES}
@@ -278,19 +333,18 @@ def one_run(system, rate: float, seconds: float, profile: float = 0, profile_fol
                 at = instant(record["handled_at"])
                 first[(record["correlation_id"], record["event_type"])] = min(
                     at, first.get((record["correlation_id"], record["event_type"]), at))
-    lost = 0
+    lost = late = 0
     finished = max(first.values()) if first else float("nan")
     for request_id, sent_at in sent.items():
-        missing = False
-        for figure, event_type in STEPS.items():
-            if (request_id, event_type) in first:
-                latencies[figure].append((first[(request_id, event_type)] - sent_at) * 1000)
-            else:
-                missing = True
-        lost += missing
+        done = [first.get((request_id, event_type)) for event_type in STEPS.values()]
+        for figure, done_at in zip(STEPS, done):
+            if done_at is not None:
+                latencies[figure].append((done_at - sent_at) * 1000)
+        lost += None in done
+        late += None in done or max(done) > last_sent + 30
     duplicated = sum(len(event_ids) > 1 for event_ids in ids.values())
-    return {"latencies": latencies, "lost": lost, "duplicated": duplicated, "sent": len(sent),
-            "unanswered": len(unanswered), "drain": finished - last_sent, "backlog": most}
+    return {"latencies": latencies, "lost": lost, "late": late, "duplicated": duplicated, "sent": len(sent),
+            "unanswered": len(unanswered), "drain": finished - last_sent, "backlog": most, "cpu": cpu}
 
 
 def summary(values: list[float]) -> dict:
@@ -304,11 +358,14 @@ def median_of_runs(runs: list[dict]) -> dict:
     table = {figure: {name: statistics.median(summary(run["latencies"][figure])[name] for run in runs)
                       for name in ("p50", "p95", "p99", "max")} for figure in FIGURES}
     return {"table": table, "lost": statistics.median(run["lost"] for run in runs),
+            "late": statistics.median(run["late"] for run in runs),
             "duplicated": statistics.median(run["duplicated"] for run in runs), "sent": runs[0]["sent"],
             "unanswered": statistics.median(run["unanswered"] for run in runs),
             "drain": statistics.median(run["drain"] for run in runs),
             "backlog": {key: statistics.median(run["backlog"].get(key, 0) for run in runs)
-                        for key in sorted({key for run in runs for key in run["backlog"]})}}
+                        for key in sorted({key for run in runs for key in run["backlog"]})},
+            "cpu": {name: statistics.median(run["cpu"].get(name, 0) for run in runs)
+                    for name in {name for run in runs for name in run["cpu"]}}}
 
 
 def run_mode(mode: str, rates: list[float], seconds: float, repeats: int, amqp_url: str, profile: float) -> dict:
@@ -346,9 +403,12 @@ def print_results(results: dict, repeats: int, seconds: float) -> None:
 
 def print_rate(mode: str, rate: float, result: dict) -> None:
     print(f"  {mode:<28} {rate:>4g}/s  sent {result['sent']}  unanswered {result['unanswered']:g}  "
-          f"not done 30 s after the last {result['lost']:g}  duplicated {result['duplicated']:g}  "
+          f"not done 30 s after the last {result['late']:g}  lost {result['lost']:g}  duplicated {result['duplicated']:g}  "
           f"drain {result['drain']:.1f} s", flush=True)
     print("      most waiting: " + "  ".join(f"{key} {value:g}" for key, value in result["backlog"].items()), flush=True)
+    cpu = sorted(result["cpu"].items(), key=lambda item: -item[1])
+    print(f"      CPU ms per completion, {sum(ms for _, ms in cpu):.0f} in all: "
+          + ", ".join(f"{name} {ms:.1f}" for name, ms in cpu if ms >= 0.05), flush=True)
     for figure, row in result["table"].items():
         print(f"      {figure:<15} p50 {row['p50']:7.1f}  p95 {row['p95']:7.1f}  p99 {row['p99']:7.1f}  "
               f"max {row['max']:7.1f}", flush=True)
