@@ -5,7 +5,7 @@ Importing this package registers every payload schema, so producers and consumer
 """
 from shared.events import aftercare, intake, medication, scheduling, treatment, webhooks  # noqa: F401  (registers schemas)
 from shared.events.envelope import Event, UnknownEvent, load_event
-from shared.events.registry import DomainEvent, EventType, InvalidEvent, registered_event_types, schema_for
+from shared.events.registry import DomainEvent, EventType, InvalidEvent, builder_for, registered_event_types, schema_for
 
 __all__ = [
     "DomainEvent",
@@ -13,6 +13,7 @@ __all__ = [
     "EventType",
     "InvalidEvent",
     "UnknownEvent",
+    "builder_for",
     "load_event",
     "registered_event_types",
     "schema_for",

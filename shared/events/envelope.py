@@ -9,7 +9,7 @@ from datetime import datetime
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from shared.events.registry import schema_for
+from shared.events.registry import builder_for, is_registered
 
 
 class UnknownEvent(ValueError):
@@ -44,11 +44,14 @@ class Event:
     payload: dict
 
 
+ENVELOPE_SCHEMA = EnvelopeSchema()  # made once: see EventType.producer_schema
+
+
 def load_event(body: dict) -> Event:
     """Validate an envelope and its payload; raises ValidationError or UnknownEvent."""
-    envelope = EnvelopeSchema().load(body)
-    schema_class = schema_for(envelope["event_type"], envelope["event_version"])
-    if schema_class is None:
+    envelope = ENVELOPE_SCHEMA.load(body)
+    key = (envelope["event_type"], envelope["event_version"])
+    if not is_registered(*key):
         raise UnknownEvent(f"{envelope['event_type']} v{envelope['event_version']}")
-    envelope["payload"] = schema_class(unknown=EXCLUDE).load(envelope["payload"])
+    envelope["payload"] = builder_for(*key).consumer_schema.load(envelope["payload"])
     return Event(**envelope)

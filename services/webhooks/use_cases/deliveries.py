@@ -4,7 +4,6 @@ Recording is the worker's reaction to an event and writes only this service's da
 left to the sweep (``use_cases/sending.py``), so no workflow ever waits on a receiver.
 """
 import json
-from dataclasses import asdict
 
 from services.webhooks.domain import deliveries as rules
 from services.webhooks.domain.endpoints import TEST_EVENT, require_active, wants
@@ -14,8 +13,8 @@ from services.webhooks.use_cases.endpoints import find_endpoint
 from shared import clock
 from shared.cause import Cause
 from shared.errors import NotFound
-from shared.events import Event, schema_for
-from shared.events.envelope import EnvelopeSchema
+from shared.events import Event, builder_for
+from shared.events.envelope import ENVELOPE_SCHEMA
 from shared.events.webhooks import endpoint_tested
 
 
@@ -23,8 +22,8 @@ def envelope_of(event: Event) -> dict:
     """The event's envelope as its producer made it, its payload dumped by the contract's schema:
     fields outside the contract never leave (the consumer excluded them), and optional fields the
     producer left out are there as null, so every event of a type has one shape."""
-    payload = schema_for(event.event_type, event.event_version)().dump(event.payload)
-    return EnvelopeSchema().dump({**asdict(event), "payload": payload})
+    payload = builder_for(event.event_type, event.event_version).producer_schema.dump(event.payload)
+    return ENVELOPE_SCHEMA.dump({**vars(event), "payload": payload})  # vars: asdict deep-copies the payload
 
 
 def record_deliveries(store: WebhooksStore, envelope: dict) -> int:
