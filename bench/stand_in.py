@@ -1,14 +1,16 @@
 """Benchmark: commands a second of the database stand-in as the system starts it, against its defaults.
 
-Three settings (``shared.embedded.mongo.start_stand_in``): the stand-in's defaults (an asyncio
+Four settings (``shared.embedded.mongo.start_stand_in``): the stand-in's defaults (an asyncio
 loop that hands each command to a thread pool: the baseline); a thread per connection that runs
-each command itself (``--threaded``); and that, with the catalogue lookups each command makes
-remembered until the schema changes (what the system starts). For each setting a fresh
-stand-in is started with a site-sized collection (``--documents``) and the collections and indexes
-a service database has, then each operation the services make most is called as fast as answers
-come for ``--seconds``, from 1 thread and from ``--clients`` threads (one pymongo client, its
-pool shared as in a service): find_one by ``_id`` and site, update_one by ``_id`` ($inc), and
-insert_one. ``--repeats`` runs per setting, in turn; medians printed. Figures, never assertions.
+each command itself (``--threaded``); that, with the catalogue lookups each command makes
+remembered until the schema changes; and that, with projections made without a deep copy of the
+document (what the system starts). For each setting a fresh stand-in is started with a site-sized
+collection (``--documents``, each with a list of ten small entries, as a plan holds its tasks) and
+the collections and indexes a service database has, then each operation the services make most is
+called as fast as answers come for ``--seconds``, from 1 thread and from ``--clients`` threads (one
+pymongo client, its pool shared as in a service): find_one by ``_id`` and site, the same with a
+projection (as the relay reads an outbox), update_one by ``_id`` ($inc), and insert_one.
+``--repeats`` runs per setting, in turn; medians printed. Figures, never assertions.
 
     .venv/bin/python -m bench.stand_in --seconds 5 --repeats 3
 """
@@ -26,9 +28,10 @@ from shared.embedded.mongo import start_stand_in
 from tests.backends import free_port
 
 SETTINGS = {  # column title: start_stand_in's keywords
-    "defaults": {"threaded": False, "remember_schema_lookups": False},
-    "threaded": {"threaded": True, "remember_schema_lookups": False},
-    "ours": {"threaded": True, "remember_schema_lookups": True},
+    "defaults": {"threaded": False, "remember_schema_lookups": False, "project_without_copying": False},
+    "threaded": {"threaded": True, "remember_schema_lookups": False, "project_without_copying": False},
+    "+lookups": {"threaded": True, "remember_schema_lookups": True, "project_without_copying": False},
+    "ours": {"threaded": True, "remember_schema_lookups": True, "project_without_copying": True},
 }
 
 
@@ -55,10 +58,13 @@ def one_run(setting: dict, documents: int, clients: int, seconds: float) -> dict
                 db[f"other_{number}"].create_index([("site_id", 1), ("at", 1)])
             patients = db["patients"]
             patients.create_index([("site_id", 1), ("family_name", 1)])
-            patients.insert_many([{"_id": f"p{number}", "site_id": "mpls", "family_name": f"F{number}", "visits": 0}
-                                  for number in range(documents)])
+            entries = [{"kind": "follow-up", "due": f"2026-11-{day:02d}", "done": False} for day in range(1, 11)]
+            patients.insert_many([{"_id": f"p{number}", "site_id": "mpls", "family_name": f"F{number}", "visits": 0,
+                                   "entries": entries} for number in range(documents)])
             operations = {
                 "find_one by _id and site": lambda n: patients.find_one({"_id": f"p{n % documents}", "site_id": "mpls"}),
+                "the same, projected": lambda n: patients.find_one({"_id": f"p{n % documents}", "site_id": "mpls"},
+                                                                   {"entries": 1}),
                 "update_one by _id ($inc)": lambda n: patients.update_one({"_id": f"p{n % documents}"},
                                                                           {"$inc": {"visits": 1}}),
                 "insert_one": lambda n: db["audit_log"].insert_one({"n": n, "site_id": "mpls", "at": time.time()}),

@@ -14,22 +14,26 @@ from pathlib import Path
 # runs) can run side by side on one machine.
 EMBEDDED_MONGO_PORT = int(os.environ.get("IOP_EMBEDDED_MONGO_PORT") or 27817)
 EMBEDDED_MONGO_URL = f"mongodb://127.0.0.1:{EMBEDDED_MONGO_PORT}"
-# Ours, not the stand-in's: shared.embedded.mongo_server takes it off the command line.
+# Ours, not the stand-in's: shared.embedded.mongo_server takes them off the command line.
 REMEMBER_SCHEMA_LOOKUPS = "--remember-schema-lookups"
+PROJECT_WITHOUT_COPYING = "--project-without-copying"
 
 
 def start_stand_in(data_dir: Path, port: int = EMBEDDED_MONGO_PORT, log_file: Path | None = None,
-                   threaded: bool = True, remember_schema_lookups: bool = True) -> subprocess.Popen:
+                   threaded: bool = True, remember_schema_lookups: bool = True,
+                   project_without_copying: bool = True) -> subprocess.Popen:
     """Start the stand-in on 127.0.0.1:port and wait until it accepts connections.
 
-    Two settings make each command cheaper (``python -m bench.stand_in`` measures both against the
-    stand-in's defaults, bench/RESULTS.md):
+    Three settings make each command cheaper (``python -m bench.stand_in`` measures them against
+    the stand-in's defaults, bench/RESULTS.md):
 
     - ``threaded``: a thread per connection runs each command itself. The stand-in's default
       (asyncio) hands every command to a thread pool and its answer back to the event loop: two
       thread switches a command;
     - ``remember_schema_lookups``: the catalogue questions each command asks are answered from
-      memory until the schema changes (``shared.embedded.mongo_server``).
+      memory until the schema changes (``shared.embedded.mongo_server``);
+    - ``project_without_copying``: a projection picks fields from the document just read instead of
+      from a deep copy of it (``shared.embedded.mongo_server``).
     """
     folder = Path(data_dir) / "mongo"
     folder.mkdir(parents=True, exist_ok=True)
@@ -40,6 +44,7 @@ def start_stand_in(data_dir: Path, port: int = EMBEDDED_MONGO_PORT, log_file: Pa
         "--log-file", str(log), "--pid-file", str(folder / "server.pid"),
         *(["--threaded"] if threaded else []),
         *([REMEMBER_SCHEMA_LOOKUPS] if remember_schema_lookups else []),
+        *([PROJECT_WITHOUT_COPYING] if project_without_copying else []),
     ]
     with open(log, "ab") as log_stream:
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log_stream)
