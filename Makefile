@@ -20,8 +20,12 @@ run: install
 	$(BIN)/python -m system.supervisor
 
 ## The whole suite: unit, integration, end-to-end and fault tiers (after a pyflakes-level lint).
+## The unit, integration and fuzzing tiers run on two processes (pytest-xdist: each its own
+## database stand-in, every test its own namespace); the end-to-end and fault tiers run alone, since
+## some of their tests restart the RabbitMQ that the integration tier uses.
 test: install lint
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -n 2 tests/unit tests/integration tests/fuzz
+	$(BIN)/python -m pytest tests/e2e tests/fault
 
 lint: install
 	$(BIN)/ruff check shared services system tests bench

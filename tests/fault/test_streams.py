@@ -15,6 +15,7 @@ import time
 import uuid
 from contextlib import nullcontext
 from dataclasses import replace
+from datetime import datetime, timezone
 
 import pytest
 import requests
@@ -194,7 +195,12 @@ def test_the_api_killed_while_it_holds_an_idempotency_key(system):
         in_progress = answer.status_code == 409 and "in progress" in answer.json().get("detail", "")
         return None if in_progress else answer
 
-    fresh = wait_until(lease_over, timeout=120, interval=2, message="the key stayed in progress")
+    try:
+        fresh = wait_until(lease_over, timeout=120, interval=2, message="the key stayed in progress")
+    except AssertionError as error:  # say what the API saw: the stored claim and the time
+        stored = bootstrap("intake", settings=system.settings).db["idempotency_keys"].find_one(
+            {"_id": f"mpls:{probe.key}"})
+        raise AssertionError(f"{error}; claim stored: {stored}; now {datetime.now(timezone.utc)}") from error
     waited = time.monotonic() - probe.claimed_at
     assert waited >= 59, f"the key was taken over after {waited:.0f}s, before its 60 s lease"
     assert "Idempotent-Replayed" not in fresh.headers, "an answer that was never given was replayed"
