@@ -20,12 +20,13 @@ run: install
 	$(BIN)/python -m system.supervisor
 
 ## The whole suite: unit, integration, end-to-end and fault tiers (after a pyflakes-level lint).
-## The unit, integration and fuzzing tiers run on two processes (pytest-xdist: each its own
-## database stand-in, every test its own namespace); the end-to-end and fault tiers run alone, since
-## some of their tests restart the RabbitMQ that the integration tier uses.
+## Two processes (pytest-xdist: each its own database stand-in, every test its own namespace) run
+## every test except those that restart or cut off the shared RabbitMQ: the fault tier and one
+## end-to-end case, which run alone afterwards.
+BROKER_RESTART_CASE = tests/e2e/test_completion_fan_out.py::test_completing_the_program_sets_the_whole_aftercare_machinery_in_motion[rabbitmq-with-broker-restart]
 test: install lint
-	$(BIN)/python -m pytest -n 2 tests/unit tests/integration tests/fuzz
-	$(BIN)/python -m pytest tests/e2e tests/fault
+	$(BIN)/python -m pytest -n 2 tests/unit tests/integration tests/fuzz tests/e2e --deselect "$(BROKER_RESTART_CASE)"
+	$(BIN)/python -m pytest tests/fault "$(BROKER_RESTART_CASE)"
 
 lint: install
 	$(BIN)/ruff check shared services system tests bench
