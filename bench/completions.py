@@ -19,9 +19,9 @@ completions that miss any of them once the system is quiet again (unanswered one
 timed-out discharge may or may not have been made); duplicated = (service, event type) pairs of one
 completion handled under more than one event id; drain = seconds from the last discharge sent to
 the last step done. After its 30 s, a run waits for the system to be quiet (up to 300 s more): the
-percentiles and the drain count every step done by then. While a run sends and drains, every second, the messages waiting in each
-service's queue and the documents with unpublished outbox entries in each service's database are
-sampled; their maxima are printed. The CPU time each process used (the gateway's, each service's
+percentiles and the drain count every step done by then. While a run sends and drains, every
+second, the messages waiting in each service's queue and the documents with unpublished outbox
+entries in each service's database are sampled; their maxima are printed. The CPU time each process used (the gateway's, each service's
 workers', the database stand-in's, RabbitMQ's and the load generator's) from the first discharge
 until the fan-out is quiet is printed per completion: on 2 cores, their sum bounds the rate the
 system can sustain. Each run first waits for what the one before it left to drain.
