@@ -11,6 +11,8 @@ import pytest
 from kombu import Connection, Exchange, Producer
 
 from shared.messaging.topology import Topology
+from shared.observability import pending_outbox_events
+from system.services import SERVICES, bootstrap
 from tests.e2e.workflow import await_handled, await_plans, complete, register_and_admit
 from tests.fault.broker import restart_local_rabbitmq
 from tests.system import System
@@ -84,14 +86,20 @@ def test_a_redelivered_completion_changes_nothing_downstream(system):
 
 
 def _settled_journal(system) -> list[dict]:
-    """Every event journaled until the journal stays empty for a drain: the services' chain
-    reactions (a booking tied to a task, a handoff closed) have all been published by then."""
+    """Every event journaled until the journal stays empty for a drain and no service holds an
+    event in its outbox: the services' chain reactions (a booking tied to a task, a handoff closed)
+    have all been published by then, including any a failed publish left to the relay (seconds)."""
     events = []
     while True:
         batch = drain_queue(_settings(system), f"{system.namespace}.journal", timeout=1.5)
-        if not batch:
-            return events
         events += [json.loads(message.body) for message in batch]
+        if not batch and not _unpublished(system):
+            return events
+
+
+def _unpublished(system) -> int:
+    contexts = [bootstrap(service, settings=system.settings) for service in SERVICES]
+    return sum(len(pending_outbox_events(context.db, context.store_class.OUTBOX_COLLECTIONS)) for context in contexts)
 
 
 def _emitted_for(journal: list[dict], correlation_id: str) -> dict:
