@@ -266,21 +266,42 @@ class Documents:
             stored = self.raw.find_one(query_of(query))
             if stored is None:
                 return None
-            document = self.codec.decode({key: value for key, value in stored.items() if key not in BOOKKEEPING})
-            outcome = change(document)
-            if outcome is None:
+            document = self._change_as_read(stored, change, cause)
+            if document is not None:
                 return document
-            changes, events = outcome
-            for dotted, value in changes.items():
-                _set_path(document, dotted, value)
-            outbox = {**(stored.get("outbox") or {}), **_envelopes(events, cause)}
-            written = {**encode(document), "outbox": outbox, "outbox_pending": len(outbox),
-                       "version": stored.get("version", 0) + 1, **self.flag}
-            guard = {"_id": stored["_id"], "version": stored.get("version")}
-            if self.raw.replace_one(guard, written).matched_count == 1:
-                self._after_commit({stored["_id"]: outbox})
-                return self.codec.decode({**document, **written})
         raise ConcurrentUpdate(f"{self.name}: gave up after {attempts} concurrent updates")
+
+    def modify_each(self, query: dict, changes: dict[str, Callable[[dict], tuple[dict, list[DomainEvent]] | None]],
+                    cause: Cause | None = None) -> None:
+        """:meth:`modify` of several documents by id (``changes``: id → its change; ``query`` narrows
+        them, to a site say), all read in one round trip. An id that matches nothing is skipped; a
+        document written by someone else since it was read is modified again on its own."""
+        if not changes:
+            return  # an empty $in reads the whole collection on the stand-in
+        for stored in self.raw.find(query_of({**query, "_id": {"$in": list(changes)}})):
+            change = changes[stored["_id"]]
+            if self._change_as_read(stored, change, cause) is None:
+                self.modify({**query, "_id": stored["_id"]}, change, cause)
+
+    def _change_as_read(self, stored: dict, change: Callable[[dict], tuple[dict, list[DomainEvent]] | None],
+                        cause: Cause | None) -> dict | None:
+        """``change`` applied to a document as it was read (``stored``) and written guarded by its
+        version: the document as it is then, or None when it was written since it was read."""
+        document = self.codec.decode({key: value for key, value in stored.items() if key not in BOOKKEEPING})
+        outcome = change(document)
+        if outcome is None:
+            return document
+        changes, events = outcome
+        for dotted, value in changes.items():
+            _set_path(document, dotted, value)
+        outbox = {**(stored.get("outbox") or {}), **_envelopes(events, cause)}
+        written = {**encode(document), "outbox": outbox, "outbox_pending": len(outbox),
+                   "version": stored.get("version", 0) + 1, **self.flag}
+        guard = {"_id": stored["_id"], "version": stored.get("version")}
+        if self.raw.replace_one(guard, written).matched_count != 1:
+            return None
+        self._after_commit({stored["_id"]: outbox})
+        return self.codec.decode({**document, **written})
 
     def modify_or_insert(self, query: dict, new_document: dict,
                          change: Callable[[dict], tuple[dict, list[DomainEvent]] | None],

@@ -12,12 +12,13 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from services.aftercare.domain import follow_up as follow_up_rules
 from services.aftercare.domain import referrals as referral_rules
 from services.aftercare.domain import summaries as summary_rules
+from services.aftercare.domain import tasks as task_rules
 from services.aftercare.store import AftercareStore, enrollment_facts_id, plan_task_id
-from services.aftercare.use_cases.tasks import fulfil_plan_task
 from shared import clock
 from shared.cause import Cause
 from shared.errors import Invalid, NotFound
@@ -156,16 +157,25 @@ def apply_enrollment_facts(store: AftercareStore, cause: Cause, site: Site, enro
     plan = store.plans.modify({"site_id": site.id, "enrollment_id": enrollment_id}, plan_change)
     if plan is None:
         return
-    follow_up = plan["follow_up"]
-    appointment = follow_up_rules.booked_appointment(follow_up)
-    store.tasks.modify({"_id": plan_task_id(plan["_id"], "follow_up_appointment"), "site_id": site.id},
-                       lambda task: None if task.get("appointment") == appointment
-                       else ({"appointment": appointment}, []))
-    if follow_up["met_on"]:
-        fulfil_plan_task(store, cause, plan["_id"], "follow_up_appointment", {"attended_on": follow_up["met_on"]})
+    now = clock.now()
+    # The plan's tasks that facts settle, read in one round trip (a task not written yet, its plan's
+    # creation interrupted, is skipped: the resumed creation applies the facts).
+    changes = {plan_task_id(plan["_id"], "follow_up_appointment"): partial(
+        _follow_up_task_change, follow_up_rules.booked_appointment(plan["follow_up"]), plan["follow_up"]["met_on"], now)}
     if facts.get("reconciliation"):
-        fulfil_plan_task(store, cause, plan["_id"], "medication_handoff",
-                         {"reconciliation_id": facts["reconciliation"]["reconciliation_id"]})
+        changes[plan_task_id(plan["_id"], "medication_handoff")] = partial(
+            task_rules.fulfil, attachment={"reconciliation_id": facts["reconciliation"]["reconciliation_id"]}, now=now)
+    store.tasks.modify_each({"site_id": site.id}, changes, cause)
+
+
+def _follow_up_task_change(appointment: dict | None, met_on: date | None, now, task: dict):
+    """The follow-up task shows the appointment booked, and the first visit that counts fulfils it."""
+    tied = {} if task.get("appointment") == appointment else {"appointment": appointment}
+    fulfilled = task_rules.fulfil({**task, **tied}, {"attended_on": met_on}, now) if met_on else None
+    if fulfilled is None:
+        return (tied, []) if tied else None
+    fields, events = fulfilled
+    return {**tied, **fields}, events
 
 
 def _is_follow_up(payload: dict) -> bool:

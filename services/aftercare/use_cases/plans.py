@@ -47,10 +47,11 @@ def create_plan_on_discharge(store: AftercareStore, cause: Cause, site: Site, en
     plan, events = made.plan
     # Events the sweeps raise later for this plan follow the discharge's correlation.
     plan = {**traced(plan, cause), "caused_by": ended.event_id}
-    if store.plans.insert_once(plan, events, cause):
-        log.info("plan %s created from template %s", plan_id, template["name"])
-    else:
+    resumed = not store.plans.insert_once(plan, events, cause)
+    if resumed:
         plan = store.plans.find_one({"_id": plan_id, "site_id": site.id})
+    else:
+        log.info("plan %s created from template %s", plan_id, template["name"])
     # Whether or not the plan was new, its tasks and referral may still be missing: fill the gaps
     # (the tasks in one write, those already there skipped).
     store.tasks.insert_many_once(made.tasks, cause)
@@ -58,8 +59,11 @@ def create_plan_on_discharge(store: AftercareStore, cause: Cause, site: Site, en
         referral, events = made.referral
         store.referrals.insert_once(traced(referral, cause), events, cause)
     apply_enrollment_facts(store, cause, site, discharge["enrollment_id"])
-    # A consent that arrived while the plan was being made settles its obtain_consent task now.
-    settle_consent_tasks(store, cause, site, discharge["patient_id"])
+    # A consent that arrived while the plan was being made settles its obtain_consent task now. Only
+    # a plan that found none (or one made before, whose creation this resumes) can hold such a task;
+    # the patient's other tasks were settled as their consent arrived.
+    if consent_missing or resumed:
+        settle_consent_tasks(store, cause, site, discharge["patient_id"])
     return plan
 
 

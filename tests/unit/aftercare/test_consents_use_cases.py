@@ -162,6 +162,40 @@ def test_a_consent_arriving_after_the_plan_completes_its_obtain_consent_task(sto
     assert (task["status"], task["consent_id"]) == ("completed", "con-1")
 
 
+def consent_arriving_before_the_tasks_are_written(store, site, monkeypatch, then=None):
+    """The consent is handled after the plan found none and before its tasks are written: it finds
+    no obtain_consent task to settle. ``then`` runs after the tasks are written."""
+    insert_tasks = store.tasks.insert_many_once
+
+    def consent_first(*args, **kwargs):
+        receive(store, site, consent(recipient_id=None))
+        inserted = insert_tasks(*args, **kwargs)
+        if then:
+            then()
+        return inserted
+
+    monkeypatch.setattr(store.tasks, "insert_many_once", consent_first)
+
+
+def test_a_consent_arriving_while_the_plan_is_made_completes_its_obtain_consent_task(store, site, monkeypatch):
+    consent_arriving_before_the_tasks_are_written(store, site, monkeypatch)
+    sud_plan(store, site)
+    assert plan_task(store, "obtain_consent")["status"] == "completed"
+
+
+def test_a_plan_resumed_after_a_crash_completes_the_task_a_consent_arrived_for_meanwhile(store, site, monkeypatch):
+    def crash():
+        raise Crash()
+
+    consent_arriving_before_the_tasks_are_written(store, site, monkeypatch, then=crash)
+    with pytest.raises(Crash):
+        sud_plan(store, site)
+    monkeypatch.undo()
+    assert plan_task(store, "obtain_consent")["status"] == "open"
+    sud_plan(store, site)  # the redelivery: the consent covers the provider now, the plan exists
+    assert plan_task(store, "obtain_consent")["status"] == "completed"
+
+
 def test_a_consent_for_another_provider_leaves_the_task_open(store, site):
     sud_plan(store, site)
     receive(store, site, consent(recipient_id="someone-else"))
