@@ -50,7 +50,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import requests
@@ -60,6 +60,7 @@ from shared.database import service_database
 from shared.messaging.connection import broker_connection
 from system.services import SERVICES, bootstrap, topology
 from tests.system import System
+from tests.workers import delete_topology
 
 STEPS = {"plan": "intake.enrollment.completed", "follow-up": "scheduling.appointment.booked",
          "reconciliation": "medication.reconciliation.completed"}
@@ -69,11 +70,21 @@ MODES = {"relay": {"IOP_PUBLISH_AFTER_COMMIT": "0"},
          "two-workers": {"IOP_PUBLISH_AFTER_COMMIT": "1", "IOP_WORKERS_PER_SERVICE": "2"}}
 
 
-def admit(system, number: int, tag: str) -> str:
+FIRST_START, FIRST_DISCHARGE = date(2026, 9, 1), date(2026, 10, 26)
+
+
+def days_earlier(number: int, days: int) -> timedelta:
+    """How much earlier than the first days completion ``number`` is admitted and discharged: one
+    day more a completion, over ``days`` days (1: every completion on the same two days)."""
+    return timedelta(days=number % days)
+
+
+def admit(system, number: int, tag: str, days: int = 1) -> str:
     patient = system.post("/intake/v1/patients", {"mrn": f"B-{tag}-{number}", "given_name": "Bench",
                                                   "family_name": "Patient", "birth_date": "1990-01-01"})
+    start_date = FIRST_START - days_earlier(number, days)
     enrollment = system.post("/intake/v1/enrollments", {"patient_id": patient.json()["id"], "program": "mh-adult",
-                                                        "start_date": "2026-09-01"})
+                                                        "start_date": start_date.isoformat()})
     if enrollment.status_code != 201:
         raise RuntimeError(f"admitting bench patient {number}: {enrollment.status_code} {enrollment.text[:300]}")
     return enrollment.json()["id"]
@@ -268,22 +279,24 @@ def print_stand_in_profile(path: Path, top: int) -> None:
             print(f"      {100 * count / total:5.1f} %  {frame}")
 
 
-def one_run(system, rate: float, seconds: float, profile: float = 0, profile_folder: Path | None = None) -> dict:
+def one_run(system, rate: float, seconds: float, profile: float = 0, profile_folder: Path | None = None,
+            days: int = 1) -> dict:
     wait_for_quiet(system)
     count = int(rate * seconds)
     tag = uuid.uuid4().hex[:6]
     with ThreadPoolExecutor(8) as pool:
-        enrollments = list(pool.map(lambda number: admit(system, number, tag), range(count)))
+        enrollments = list(pool.map(lambda number: admit(system, number, tag, days), range(count)))
     sent: dict[str, float] = {}
     answered: dict[str, float] = {}
     unanswered: list[str] = []  # past the client's 10 s timeout, or refused: the system is past its knee
 
-    def discharge(enrollment_id: str) -> None:
+    def discharge(number: int, enrollment_id: str) -> None:
         request_id = str(uuid.uuid4())
         sent[request_id] = time.time()
+        discharge_date = FIRST_DISCHARGE - days_earlier(number, days)
         try:
             answer = system.post(f"/intake/v1/enrollments/{enrollment_id}/discharge",
-                                 {"outcome": "completed", "discharge_date": "2026-10-26"},
+                                 {"outcome": "completed", "discharge_date": discharge_date.isoformat()},
                                  headers={"X-Request-ID": request_id})
         except requests.RequestException:
             unanswered.append(request_id)
@@ -301,7 +314,7 @@ def one_run(system, rate: float, seconds: float, profile: float = 0, profile_fol
     start = time.monotonic()
     for number, enrollment_id in enumerate(enrollments):
         time.sleep(max(0.0, start + number / rate - time.monotonic()))
-        thread = threading.Thread(target=discharge, args=(enrollment_id,))
+        thread = threading.Thread(target=discharge, args=(number, enrollment_id))
         thread.start()
         threads.append(thread)
     last_sent = max(sent.values()) if sent else time.time()
@@ -368,7 +381,8 @@ def median_of_runs(runs: list[dict]) -> dict:
                     for name in {name for run in runs for name in run["cpu"]}}}
 
 
-def run_mode(mode: str, rates: list[float], seconds: float, repeats: int, amqp_url: str, profile: float) -> dict:
+def run_mode(mode: str, rates: list[float], seconds: float, repeats: int, amqp_url: str, profile: float,
+             days: int = 1) -> dict:
     # The clinician key's limit (6,000 a minute) is for a site's clients; one load generator posting
     # 3,000 admissions and their patients before a 50/s run would meet it.
     env = {"IOP_AMQP_URL": amqp_url, "IOP_BROKER_NAMESPACE": f"bench{uuid.uuid4().hex[:8]}",
@@ -381,8 +395,8 @@ def run_mode(mode: str, rates: list[float], seconds: float, repeats: int, amqp_u
             for rate in rates:  # printed as each rate ends: a long run shows what it has so far
                 profiled = profile if rate == rates[-1] else 0
                 profiles = Path(folder) / f"profiles-{rate:g}"
-                profiles.mkdir()
-                runs = [one_run(system, rate, seconds, profiled if repeat == 0 else 0, profiles)
+                profiles.mkdir(exist_ok=True)  # a rate may be given twice
+                runs = [one_run(system, rate, seconds, profiled if repeat == 0 else 0, profiles, days)
                         for repeat in range(repeats)]
                 results[rate] = median_of_runs(runs)
                 print_rate(mode, rate, results[rate])
@@ -391,11 +405,12 @@ def run_mode(mode: str, rates: list[float], seconds: float, repeats: int, amqp_u
             return results
         finally:
             system.stop()
+            delete_topology(system.settings)  # its queues would keep their journal copies on the broker
 
 
-def print_results(results: dict, repeats: int, seconds: float) -> None:
-    print(f"completion fan-out on RabbitMQ, open loop, {seconds:.0f} s per run, median of {repeats} runs "
-          "(ms from discharge sent)")
+def print_results(results: dict, repeats: int, seconds: float, days: int) -> None:
+    print(f"completion fan-out on RabbitMQ, open loop, {seconds:.0f} s per run, median of {repeats} runs, admitted and "
+          f"discharged over {days} day(s) (ms from discharge sent)")
     for mode, by_rate in results.items():
         for rate, result in by_rate.items():
             print_rate(mode, rate, result)
@@ -422,11 +437,14 @@ def main(argv=None) -> int:
     parser.add_argument("--modes", nargs="+", choices=list(MODES), default=["relay", "after-commit"])
     parser.add_argument("--profile", type=float, default=0, metavar="SECONDS",
                         help="sample every worker with py-spy for this long during the last rate's first run")
+    parser.add_argument("--days", type=int, default=1,
+                        help="admission and discharge days spread over this many days (1: every completion on the "
+                             "same two days, so that one day of each report holds them all)")
     args = parser.parse_args(argv)
     amqp_url = os.environ.get("IOP_AMQP_URL") or "amqp://guest:guest@127.0.0.1:5672//"
-    results = {mode: run_mode(mode, args.rates, args.seconds, args.repeats, amqp_url, args.profile)
+    results = {mode: run_mode(mode, args.rates, args.seconds, args.repeats, amqp_url, args.profile, args.days)
                for mode in args.modes}
-    print_results(results, args.repeats, args.seconds)
+    print_results(results, args.repeats, args.seconds, args.days)
     return 0
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from bench.site_size import SEARCHED_STEM, SiteBench, resident_mb
 from tests.system import System, this_shells_settings
+from tests.workers import delete_topology
 
 
 def process_names(system) -> dict[int, str]:
@@ -61,6 +62,12 @@ def system_settings() -> dict[str, str]:
 
 
 FIRST_START, FIRST_DISCHARGE = date(2026, 9, 1), date(2026, 10, 26)
+
+
+def stop(system) -> None:
+    system.stop()
+    if this_shells_settings().get("IOP_AMQP_URL"):
+        delete_topology(system.settings)  # its queues would keep their journal copies on the broker
 
 
 def broker_name() -> str:
@@ -116,7 +123,7 @@ def main(argv=None) -> int:
             time.sleep(10)  # the last fan-outs finish
             samples.append((time.monotonic() - started, sent, {name: resident_mb(pid) for pid, name in names.items()}))
         finally:
-            system.stop()
+            stop(system)
     print_table(samples, args)
     return 0
 
@@ -135,7 +142,7 @@ def at_sizes(sizes: list[int], args) -> int:
                 exercise(system, f"{tag}-{size}", args.completions, args.reads, bench.today)
                 resident[size] = {name: resident_mb(pid) for pid, name in process_names(system).items()}
         finally:
-            system.stop()
+            stop(system)
     first, last = sizes[0], sizes[-1]
     print(f"\nresident MB of every process after {args.completions} completions and {args.reads} reads of each "
           f"list and report at each size; broker: {broker_name()}")

@@ -15,7 +15,7 @@ import pytest
 from tests.e2e.workflow import await_plans
 from tests.fault.broker import restart_local_rabbitmq
 from tests.system import System
-from tests.workers import wait_until
+from tests.workers import delete_topology, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -35,6 +35,8 @@ def system(request, tmp_path, mongo_url, namespace):
     system.restart_broker_after_discharge = request.param != "embedded"
     yield system
     system.stop()
+    if env:  # leave nothing on the shared broker: its queues would keep their journal copies
+        delete_topology(system.settings)
 
 
 def ok(answer, status=200):

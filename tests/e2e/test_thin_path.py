@@ -8,6 +8,7 @@ import pytest
 from system.services import subscriptions
 from tests.e2e.workflow import await_handled, await_plans, complete, register_and_admit
 from tests.system import System
+from tests.workers import delete_topology
 
 pytestmark = pytest.mark.e2e
 
@@ -26,6 +27,7 @@ def rabbitmq_system(tmp_path, mongo_url, amqp_url, namespace):
                                            "IOP_BROKER_NAMESPACE": namespace}).start()
     yield system
     system.stop()
+    delete_topology(system.settings)  # leave nothing on the shared broker
 
 
 def test_completion_makes_exactly_one_plan_on_embedded_defaults(embedded_system):
