@@ -18,8 +18,9 @@ completions with any of those steps not done 30 s after the last discharge was s
 completions that miss any of them once the system is quiet again (unanswered ones included, since a
 timed-out discharge may or may not have been made); duplicated = (service, event type) pairs of one
 completion handled under more than one event id; drain = seconds from the last discharge sent to
-the last step done. After its 30 s, a run waits for the system to be quiet (up to 300 s more): the
-percentiles and the drain count every step done by then. While a run sends and drains, every
+the last step done. After its 30 s, a run waits for the system to be quiet (up to 300 s more,
+``--quiet-timeout``): the percentiles and the drain count every step done by then; a run whose
+system was still busy when that wait ended counts what is not done as still queued, not as lost. While a run sends and drains, every
 second, the messages waiting in each service's queue and the documents with unpublished outbox
 entries in each service's database are sampled; their maxima are printed. The CPU time each process used (the gateway's, each service's
 workers', the database stand-in's, RabbitMQ's and the load generator's) from the first discharge
@@ -33,10 +34,13 @@ Modes (``--modes``): ``relay`` (publishing by the relay alone, the baseline of p
 processes per service, ``IOP_WORKERS_PER_SERVICE=2``: competing consumers of each queue; its
 baseline is ``after-commit``). ``--profile SECONDS`` samples every worker with py-spy for that long
 during the last rate's first run and prints where each spends its time (own time of the hottest
-functions, and the share spent waiting on the database or the broker).
+functions, and the share spent waiting on the database or the broker). ``--days N`` spreads the
+admission and discharge days over N days (by default all fall on the same two days: one day of the
+reports then holds every completion of every run, and its documents grow with each).
 
     .venv/bin/python -m bench.completions --rates 5 10 --seconds 20 --repeats 3
     .venv/bin/python -m bench.completions --modes after-commit two-workers --rates 10 20 50 --profile 15
+    .venv/bin/python -m bench.completions --modes after-commit --rates 5 10 20 50 --seconds 60 --days 60
 """
 import argparse
 import collections
@@ -98,9 +102,13 @@ def instant(value) -> float:
     return value.timestamp()
 
 
-def wait_for_quiet(system, settle_seconds: float = 3, timeout: float = 300) -> None:
+QUIET_TIMEOUT_SECONDS = 300
+
+
+def wait_for_quiet(system, settle_seconds: float = 3, timeout: float = QUIET_TIMEOUT_SECONDS) -> bool:
     """Wait until the consumers have drained what an earlier run left (aftercare's inbox stops
-    growing for ``settle_seconds``), so that a run past the knee does not slow the next one."""
+    growing for ``settle_seconds``), so that a run past the knee does not slow the next one. False
+    when it still grew after ``timeout`` seconds."""
     inbox = service_database(system.settings, "aftercare")["inbox"]
     deadline = time.monotonic() + timeout
     last, since = -1, time.monotonic()
@@ -109,8 +117,9 @@ def wait_for_quiet(system, settle_seconds: float = 3, timeout: float = 300) -> N
         if handled != last:
             last, since = handled, time.monotonic()
         elif time.monotonic() - since >= settle_seconds:
-            return
+            return True
         time.sleep(0.5)
+    return False
 
 
 class Backlog(threading.Thread):
@@ -280,8 +289,8 @@ def print_stand_in_profile(path: Path, top: int) -> None:
 
 
 def one_run(system, rate: float, seconds: float, profile: float = 0, profile_folder: Path | None = None,
-            days: int = 1) -> dict:
-    wait_for_quiet(system)
+            days: int = 1, quiet_timeout: float = QUIET_TIMEOUT_SECONDS) -> dict:
+    wait_for_quiet(system, timeout=quiet_timeout)
     count = int(rate * seconds)
     tag = uuid.uuid4().hex[:6]
     with ThreadPoolExecutor(8) as pool:
@@ -329,7 +338,7 @@ def one_run(system, rate: float, seconds: float, profile: float = 0, profile_fol
             {"correlation_id": {"$in": list(waiting_for)}, "event_type": STEPS["reconciliation"]},
             {"correlation_id": 1})}
     most = backlog.stop()
-    wait_for_quiet(system)  # what is still queued after the wait costs CPU too
+    quiet = wait_for_quiet(system, timeout=quiet_timeout)  # what is still queued after the wait costs CPU too
     cpu = {name: (used - cpu_before[name]) * 1000 / max(1, len(sent))
            for name, used in cpu_by_process(system).items()}
     for run in profiles.values():
@@ -353,10 +362,11 @@ def one_run(system, rate: float, seconds: float, profile: float = 0, profile_fol
         for figure, done_at in zip(STEPS, done):
             if done_at is not None:
                 latencies[figure].append((done_at - sent_at) * 1000)
-        lost += None in done
+        lost += None in done  # not done once quiet: lost; not done while still busy: still queued
         late += None in done or max(done) > last_sent + 30
     duplicated = sum(len(event_ids) > 1 for event_ids in ids.values())
-    return {"latencies": latencies, "lost": lost, "late": late, "duplicated": duplicated, "sent": len(sent),
+    return {"latencies": latencies, "lost": lost if quiet else 0, "queued": 0 if quiet else lost, "late": late,
+            "duplicated": duplicated, "sent": len(sent),
             "unanswered": len(unanswered), "drain": finished - last_sent, "backlog": most, "cpu": cpu}
 
 
@@ -371,6 +381,7 @@ def median_of_runs(runs: list[dict]) -> dict:
     table = {figure: {name: statistics.median(summary(run["latencies"][figure])[name] for run in runs)
                       for name in ("p50", "p95", "p99", "max")} for figure in FIGURES}
     return {"table": table, "lost": statistics.median(run["lost"] for run in runs),
+            "queued": statistics.median(run["queued"] for run in runs),
             "late": statistics.median(run["late"] for run in runs),
             "duplicated": statistics.median(run["duplicated"] for run in runs), "sent": runs[0]["sent"],
             "unanswered": statistics.median(run["unanswered"] for run in runs),
@@ -382,7 +393,7 @@ def median_of_runs(runs: list[dict]) -> dict:
 
 
 def run_mode(mode: str, rates: list[float], seconds: float, repeats: int, amqp_url: str, profile: float,
-             days: int = 1) -> dict:
+             days: int = 1, quiet_timeout: float = QUIET_TIMEOUT_SECONDS) -> dict:
     # The clinician key's limit (6,000 a minute) is for a site's clients; one load generator posting
     # 3,000 admissions and their patients before a 50/s run would meet it.
     env = {"IOP_AMQP_URL": amqp_url, "IOP_BROKER_NAMESPACE": f"bench{uuid.uuid4().hex[:8]}",
@@ -396,7 +407,7 @@ def run_mode(mode: str, rates: list[float], seconds: float, repeats: int, amqp_u
                 profiled = profile if rate == rates[-1] else 0
                 profiles = Path(folder) / f"profiles-{rate:g}"
                 profiles.mkdir(exist_ok=True)  # a rate may be given twice
-                runs = [one_run(system, rate, seconds, profiled if repeat == 0 else 0, profiles, days)
+                runs = [one_run(system, rate, seconds, profiled if repeat == 0 else 0, profiles, days, quiet_timeout)
                         for repeat in range(repeats)]
                 results[rate] = median_of_runs(runs)
                 print_rate(mode, rate, results[rate])
@@ -418,7 +429,8 @@ def print_results(results: dict, repeats: int, seconds: float, days: int) -> Non
 
 def print_rate(mode: str, rate: float, result: dict) -> None:
     print(f"  {mode:<28} {rate:>4g}/s  sent {result['sent']}  unanswered {result['unanswered']:g}  "
-          f"not done 30 s after the last {result['late']:g}  lost {result['lost']:g}  duplicated {result['duplicated']:g}  "
+          f"not done 30 s after the last {result['late']:g}  lost {result['lost']:g}  "
+          f"still queued when the wait for quiet ended {result['queued']:g}  duplicated {result['duplicated']:g}  "
           f"drain {result['drain']:.1f} s", flush=True)
     print("      most waiting: " + "  ".join(f"{key} {value:g}" for key, value in result["backlog"].items()), flush=True)
     cpu = sorted(result["cpu"].items(), key=lambda item: -item[1])
@@ -440,9 +452,12 @@ def main(argv=None) -> int:
     parser.add_argument("--days", type=int, default=1,
                         help="admission and discharge days spread over this many days (1: every completion on the "
                              "same two days, so that one day of each report holds them all)")
+    parser.add_argument("--quiet-timeout", type=float, default=QUIET_TIMEOUT_SECONDS, metavar="SECONDS",
+                        help="how long a run waits for the fan-out to be quiet before counting what is lost")
     args = parser.parse_args(argv)
     amqp_url = os.environ.get("IOP_AMQP_URL") or "amqp://guest:guest@127.0.0.1:5672//"
-    results = {mode: run_mode(mode, args.rates, args.seconds, args.repeats, amqp_url, args.profile, args.days)
+    results = {mode: run_mode(mode, args.rates, args.seconds, args.repeats, amqp_url, args.profile, args.days,
+                               args.quiet_timeout)
                for mode in args.modes}
     print_results(results, args.repeats, args.seconds, args.days)
     return 0
