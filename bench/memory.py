@@ -25,9 +25,10 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from bench.completions import FIRST_DISCHARGE, FIRST_START, days_earlier
 from bench.site_size import SEARCHED_STEM, SiteBench, resident_mb
 from tests.system import System, this_shells_settings
 from tests.workers import delete_topology
@@ -61,9 +62,6 @@ def system_settings() -> dict[str, str]:
     return settings
 
 
-FIRST_START, FIRST_DISCHARGE = date(2026, 9, 1), date(2026, 10, 26)
-
-
 def stop(system) -> None:
     system.stop()
     if this_shells_settings().get("IOP_AMQP_URL"):
@@ -77,7 +75,7 @@ def broker_name() -> str:
 def one_completion(system, tag: str, number: int, days: int = 1) -> None:
     """One patient registered, admitted and discharged as completed. The admission and discharge days
     move back one day a completion over ``days`` days (1: every completion on the same two days)."""
-    earlier = timedelta(days=number % days)
+    earlier = days_earlier(number, days)
     patient = system.post("/intake/v1/patients", {"mrn": f"M-{tag}-{number}", "given_name": "Memory",
                                                   "family_name": "Bench", "birth_date": "1990-01-01"})
     enrollment = system.post("/intake/v1/enrollments", {"patient_id": patient.json()["id"], "program": "mh-adult",

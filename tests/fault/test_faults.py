@@ -89,17 +89,14 @@ def _settled_journal(system) -> list[dict]:
     """Every event journaled until the journal stays empty for a drain and no service holds an
     event in its outbox: the services' chain reactions (a booking tied to a task, a handoff closed)
     have all been published by then, including any a failed publish left to the relay (seconds)."""
+    contexts = [bootstrap(service, settings=system.settings) for service in SERVICES]
     events = []
     while True:
         batch = drain_queue(_settings(system), f"{system.namespace}.journal", timeout=1.5)
         events += [json.loads(message.body) for message in batch]
-        if not batch and not _unpublished(system):
+        if not batch and not any(pending_outbox_events(context.db, context.store_class.OUTBOX_COLLECTIONS)
+                                 for context in contexts):
             return events
-
-
-def _unpublished(system) -> int:
-    contexts = [bootstrap(service, settings=system.settings) for service in SERVICES]
-    return sum(len(pending_outbox_events(context.db, context.store_class.OUTBOX_COLLECTIONS)) for context in contexts)
 
 
 def _emitted_for(journal: list[dict], correlation_id: str) -> dict:
